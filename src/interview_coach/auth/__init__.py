@@ -1,0 +1,1 @@
+"""Accounts, web sign-in sessions and real-time tickets."""

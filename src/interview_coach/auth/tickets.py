@@ -1,0 +1,47 @@
+"""Short-lived signed tokens that let a page open the real-time socket for one interview.
+
+The web app issues them (``POST /api/interviews/{id}/ticket``); the real-time server only
+verifies them, so the two processes share nothing but the signing key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from interview_coach.errors import ExpiredTicket, InvalidTicket
+
+SCOPE = "realtime-session"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    user_id: int
+    interview_id: str
+
+
+class TicketSigner:
+    def __init__(self, key: str, max_age_seconds: int) -> None:
+        self._serializer = URLSafeTimedSerializer(key, salt=SCOPE)
+        self.max_age_seconds = max_age_seconds
+
+    def issue(self, user_id: int, interview_id: str) -> str:
+        return self._serializer.dumps({"u": user_id, "i": interview_id, "s": SCOPE})
+
+    def verify(self, token: str) -> Ticket:
+        """The ticket's claims, or ``ExpiredTicket`` / ``InvalidTicket``."""
+        try:
+            claims = self._serializer.loads(token, max_age=self.max_age_seconds)
+        except SignatureExpired:
+            raise ExpiredTicket("Your session ticket expired. Reload the page.") from None
+        except BadSignature:
+            raise InvalidTicket("Your session ticket is not valid. Reload the page.") from None
+        if (
+            not isinstance(claims, dict)
+            or claims.get("s") != SCOPE
+            or not isinstance(claims.get("u"), int)
+            or not isinstance(claims.get("i"), str)
+        ):
+            raise InvalidTicket("Your session ticket is not valid. Reload the page.")
+        return Ticket(user_id=claims["u"], interview_id=claims["i"])

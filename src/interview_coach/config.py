@@ -1,0 +1,111 @@
+"""One typed settings object for the whole app; secrets never print."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    """Read from the environment with the prefix ``INTERVIEW_COACH_``."""
+
+    model_config = SettingsConfigDict(env_prefix="INTERVIEW_COACH_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".data"), description="Where SQLite and the key live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy async URL; default is SQLite in the data dir."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs tickets; generated into the data dir when unset."
+    )
+    host: str = "127.0.0.1"
+    web_port: int = 3000
+    realtime_port: int = 3001
+    public_web_url: str | None = Field(
+        default=None, description="Origin users reach the web app at; derived when unset."
+    )
+    public_realtime_url: str | None = Field(
+        default=None, description="ws(s):// URL the page connects to; derived when unset."
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed to open the real-time socket; default the web origin.",
+    )
+    session_days: int = Field(default=14, description="Web sign-in lifetime.")
+    ticket_seconds: int = Field(default=120, description="Real-time ticket lifetime.")
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+
+    # Real-time server
+    start_timeout_seconds: float = 5.0
+    rejoin_grace_seconds: float = 600.0
+    max_frame_bytes: int = 64 * 1024
+    audio_rate_factor: float = 2.0
+    audio_burst_seconds: float = 2.0
+    ping_interval_seconds: float = 20.0
+    interviewer_delay_seconds: float = 3.0
+    interviewer_word_seconds: float = 0.12
+    interviewer_gap_seconds: float = 12.0
+    interviewer_audio_sample_rate: int = 24000
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'interview_coach.db').resolve()}"
+
+    def web_origin(self) -> str:
+        if self.public_web_url:
+            return self.public_web_url.rstrip("/")
+        return f"http://{self.host}:{self.web_port}"
+
+    def realtime_url(self) -> str:
+        if self.public_realtime_url:
+            return self.public_realtime_url
+        return f"ws://{self.host}:{self.realtime_port}"
+
+    def origins(self) -> list[str]:
+        if self.allowed_origins:
+            return self.allowed_origins
+        origin = self.web_origin()
+        alias = origin.replace("127.0.0.1", "localhost")
+        return sorted({origin, alias})
+
+    def signing_key(self) -> str:
+        """The configured key, or one generated once and kept in the data dir (mode 0600)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return load_or_create_key(self.data_dir / SECRET_KEY_FILE)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain ``postgresql://`` and ``sqlite://`` URLs and pick the async driver."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.split(":///", 1)[1]
+    return url
+
+
+def load_or_create_key(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

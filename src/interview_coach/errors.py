@@ -1,0 +1,64 @@
+"""The one exception tree; ``web.errors`` renders it as JSON or a page, realtime as Error."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """Base of every error a user may see; ``message`` is safe to show."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    code = "validation_failed"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class NotAuthenticated(AppError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+class NotFound(AppError):
+    """Also used for someone else's resource, so existence never leaks."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+
+
+class CsrfFailed(AppError):
+    status_code = 403
+    code = "csrf_failed"
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class InvalidTicket(AppError):
+    status_code = 401
+    code = "invalid_token"
+
+
+class ExpiredTicket(InvalidTicket):
+    code = "expired_token"

@@ -1,0 +1,1 @@
+"""The interview domain: lifecycle, transcripts and queries, shared by web and realtime."""

@@ -1,0 +1,116 @@
+"""The only place interview status changes: atomic compare-and-set transitions.
+
+Each transition is one ``UPDATE … WHERE id = ? AND status = expected``; the caller whose
+update matched a row won, every racing caller sees ``False`` and must not act as winner.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from interview_coach.db.base import utcnow
+from interview_coach.db.models import Interview
+from interview_coach.interviews.enums import EndReason, InterviewStatus
+
+ALLOWED: dict[InterviewStatus, frozenset[InterviewStatus]] = {
+    InterviewStatus.PENDING: frozenset({InterviewStatus.IN_PROGRESS, InterviewStatus.ERROR}),
+    InterviewStatus.IN_PROGRESS: frozenset({InterviewStatus.COMPLETED, InterviewStatus.ERROR}),
+    InterviewStatus.COMPLETED: frozenset(),
+    InterviewStatus.ERROR: frozenset(),
+}
+
+
+class IllegalTransition(ValueError):
+    """A programming error: the lifecycle never allows this edge."""
+
+
+async def _compare_and_set(
+    session: AsyncSession,
+    interview_id: str,
+    expected: InterviewStatus,
+    new: InterviewStatus,
+    **values: Any,
+) -> bool:
+    if new not in ALLOWED[expected]:
+        raise IllegalTransition(f"{expected} -> {new}")
+    now = values.pop("now", None) or utcnow()
+    statement = (
+        update(Interview)
+        .where(Interview.id == interview_id, Interview.status == expected)
+        .values(status=new, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(statement)
+    await session.commit()
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+async def start(session: AsyncSession, interview_id: str, *, now: datetime | None = None) -> bool:
+    """PENDING → IN_PROGRESS with started_at; False when someone else already started it."""
+    now = now or utcnow()
+    return await _compare_and_set(
+        session,
+        interview_id,
+        InterviewStatus.PENDING,
+        InterviewStatus.IN_PROGRESS,
+        started_at=now,
+        last_seen_at=now,
+        now=now,
+    )
+
+
+async def complete(
+    session: AsyncSession,
+    interview_id: str,
+    reason: EndReason,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """IN_PROGRESS → COMPLETED with ended_at and why; False when it was already ended."""
+    now = now or utcnow()
+    return await _compare_and_set(
+        session,
+        interview_id,
+        InterviewStatus.IN_PROGRESS,
+        InterviewStatus.COMPLETED,
+        ended_at=now,
+        end_reason=reason,
+        now=now,
+    )
+
+
+async def fail(
+    session: AsyncSession,
+    interview_id: str,
+    expected: InterviewStatus,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """PENDING or IN_PROGRESS → ERROR, for faults that leave nothing to resume."""
+    now = now or utcnow()
+    return await _compare_and_set(
+        session,
+        interview_id,
+        expected,
+        InterviewStatus.ERROR,
+        ended_at=now,
+        end_reason=EndReason.INTERNAL_ERROR,
+        now=now,
+    )
+
+
+async def touch(session: AsyncSession, interview_id: str, *, now: datetime | None = None) -> None:
+    """Record that a live connection still holds the interview (for the rejoin grace period)."""
+    statement = (
+        update(Interview)
+        .where(Interview.id == interview_id, Interview.status == InterviewStatus.IN_PROGRESS)
+        .values(last_seen_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(statement)
+    await session.commit()

@@ -1,0 +1,117 @@
+"""Queries and commands on interviews; every read by id checks the owner."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from interview_coach.db.models import Interview, TranscriptEntry
+from interview_coach.errors import NotFound, ValidationFailed
+from interview_coach.interviews.enums import (
+    DEFAULT_DURATION_MINUTES,
+    DEFAULT_PERSONA,
+    DURATION_CHOICES,
+    InterviewStatus,
+)
+
+MAX_JOB_TITLE = 200
+MAX_PERSONA = 500
+MAX_LONG_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class NewInterview:
+    job_title: str
+    job_description: str = ""
+    resume: str = ""
+    persona: str = DEFAULT_PERSONA
+    duration_minutes: int = DEFAULT_DURATION_MINUTES
+
+    def validated(self) -> NewInterview:
+        """Trimmed copy, or ``ValidationFailed`` naming each bad field."""
+        errors: dict[str, str] = {}
+        title = self.job_title.strip()
+        if not title:
+            errors["job_title"] = "Enter the job title you are practising for."
+        elif len(title) > MAX_JOB_TITLE:
+            errors["job_title"] = f"Keep the job title under {MAX_JOB_TITLE} characters."
+        persona = self.persona.strip() or DEFAULT_PERSONA
+        if len(persona) > MAX_PERSONA:
+            errors["persona"] = f"Keep the persona under {MAX_PERSONA} characters."
+        if self.duration_minutes not in DURATION_CHOICES:
+            choices = ", ".join(str(c) for c in DURATION_CHOICES)
+            errors["duration_minutes"] = f"Choose a duration of {choices} minutes."
+        for field, value in (("job_description", self.job_description), ("resume", self.resume)):
+            if len(value) > MAX_LONG_TEXT:
+                errors[field] = f"Keep this under {MAX_LONG_TEXT:,} characters."
+        if errors:
+            raise ValidationFailed(errors)
+        return NewInterview(
+            job_title=title,
+            job_description=self.job_description.strip(),
+            resume=self.resume.strip(),
+            persona=persona,
+            duration_minutes=self.duration_minutes,
+        )
+
+
+def new_interview_id() -> str:
+    """128 random bits, URL-safe: ids are unguessable and double as capability-free keys."""
+    return secrets.token_urlsafe(16)
+
+
+async def create_interview(session: AsyncSession, user_id: int, data: NewInterview) -> Interview:
+    clean = data.validated()
+    interview = Interview(
+        id=new_interview_id(),
+        user_id=user_id,
+        status=InterviewStatus.PENDING,
+        job_title=clean.job_title,
+        job_description=clean.job_description,
+        resume=clean.resume,
+        persona=clean.persona,
+        duration_minutes=clean.duration_minutes,
+    )
+    session.add(interview)
+    await session.commit()
+    return interview
+
+
+async def get_owned(session: AsyncSession, user_id: int, interview_id: str) -> Interview:
+    """The interview if this user owns it; ``NotFound`` alike for missing and foreign ones."""
+    interview = await session.get(Interview, interview_id, populate_existing=True)
+    if interview is None or interview.user_id != user_id:
+        raise NotFound("Interview not found.")
+    return interview
+
+
+async def list_for_user(session: AsyncSession, user_id: int) -> list[Interview]:
+    statement = (
+        select(Interview)
+        .where(Interview.user_id == user_id)
+        .order_by(Interview.created_at.desc(), Interview.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def get_current(session: AsyncSession, user_id: int) -> Interview | None:
+    """The spec's ``interview.getCurrent``: the user's IN_PROGRESS interview, newest first."""
+    statement = (
+        select(Interview)
+        .where(Interview.user_id == user_id, Interview.status == InterviewStatus.IN_PROGRESS)
+        .order_by(Interview.started_at.desc())
+        .limit(1)
+    )
+    return (await session.scalars(statement)).first()
+
+
+async def transcript(session: AsyncSession, interview_id: str) -> list[TranscriptEntry]:
+    statement = (
+        select(TranscriptEntry)
+        .where(TranscriptEntry.interview_id == interview_id)
+        .order_by(TranscriptEntry.sequence)
+    )
+    return list((await session.scalars(statement)).all())

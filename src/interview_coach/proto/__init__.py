@@ -1,0 +1,1 @@
+"""Generated protobuf code for ``proto/interview.proto`` (regenerate: ``make proto``)."""
