@@ -1,0 +1,81 @@
+"""The one place that renders errors: JSON under /api, an HTML page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from interview_coach.errors import AppError, NotAuthenticated, RateLimited, ValidationFailed
+from interview_coach.web.templating import render
+
+log = logging.getLogger(__name__)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def render_error(request: Request, status: int, code: str, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse(error_body(code, message), status_code=status)
+    if status == 401 and request.method == "GET":
+        target = request.url.path
+        return RedirectResponse(f"/signin?next={target}", status_code=303)
+    return render(
+        request,
+        "error.html",
+        {"status": status, "code": code, "message": message},
+        status_code=status,
+    )
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    if isinstance(exc, ValidationFailed) and wants_json(request):
+        body = error_body(exc.code, exc.message, fields=exc.errors)
+        return JSONResponse(body, status_code=exc.status_code)
+    response = render_error(request, exc.status_code, exc.code, exc.message)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    messages = {404: "We could not find that page.", 405: "That method is not allowed here."}
+    message = messages.get(exc.status_code, str(exc.detail))
+    return render_error(request, exc.status_code, f"http_{exc.status_code}", message)
+
+
+async def _request_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    fields = {".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}
+    if wants_json(request):
+        body = error_body("validation_failed", "The request is not valid.", fields=fields)
+        return JSONResponse(body, status_code=422)
+    return render_error(request, 422, "validation_failed", "The form was not valid.")
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return render_error(
+        request, 500, "internal_error", "Something went wrong on our side. Please try again."
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+__all__ = ["NotAuthenticated", "install", "render_error"]

@@ -1,0 +1,1 @@
+"""Routers: sign-in pages, app pages, JSON API."""

@@ -1,0 +1,84 @@
+"""JSON API, published in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from interview_coach.interviews import service
+from interview_coach.interviews.enums import EndReason, InterviewStatus
+from interview_coach.web.deps import DbDep, ResourcesDep, UserDep
+
+router = APIRouter(prefix="/api", tags=["interviews"])
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorResponse, "description": "Not signed in"},
+    404: {"model": ErrorResponse, "description": "No such interview for this user"},
+}
+
+
+class InterviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    status: InterviewStatus
+    job_title: str
+    job_description: str
+    resume: str
+    persona: str
+    duration_minutes: int
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    end_reason: EndReason | None
+
+
+class TicketOut(BaseModel):
+    token: str
+    expires_in: int
+    interview_id: str
+    realtime_url: str
+
+
+@router.get("/interviews/current", response_model=InterviewOut | None, responses=ERRORS)
+async def get_current(user: UserDep, db: DbDep) -> InterviewOut | None:
+    """The spec's ``interview.getCurrent``: the user's in-progress interview, or null."""
+    interview = await service.get_current(db, user.id)
+    return InterviewOut.model_validate(interview) if interview else None
+
+
+@router.get("/interviews", response_model=list[InterviewOut], responses=ERRORS)
+async def list_interviews(user: UserDep, db: DbDep) -> list[InterviewOut]:
+    return [InterviewOut.model_validate(i) for i in await service.list_for_user(db, user.id)]
+
+
+@router.get("/interviews/{interview_id}", response_model=InterviewOut, responses=ERRORS)
+async def get_interview(interview_id: str, user: UserDep, db: DbDep) -> InterviewOut:
+    return InterviewOut.model_validate(await service.get_owned(db, user.id, interview_id))
+
+
+@router.post("/interviews/{interview_id}/ticket", response_model=TicketOut, responses=ERRORS)
+async def issue_ticket(
+    interview_id: str, user: UserDep, db: DbDep, resources: ResourcesDep
+) -> TicketOut:
+    """A short-lived token for the real-time ``StartRequest.auth_token``."""
+    interview = await service.get_owned(db, user.id, interview_id)
+    return TicketOut(
+        token=resources.tickets.issue(user.id, interview.id),
+        expires_in=resources.tickets.max_age_seconds,
+        interview_id=interview.id,
+        realtime_url=resources.settings.realtime_url(),
+    )

@@ -1,0 +1,97 @@
+"""Server-rendered app pages; every interview page checks the owner."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from interview_coach.errors import ValidationFailed
+from interview_coach.interviews import service
+from interview_coach.interviews.enums import (
+    DEFAULT_DURATION_MINUTES,
+    DEFAULT_PERSONA,
+    DURATION_CHOICES,
+    PERSONA_CHOICES,
+    InterviewStatus,
+)
+from interview_coach.web.deps import DbDep, OptionalUserDep, ResourcesDep, UserDep
+from interview_coach.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+CUSTOM_PERSONA = "custom"
+
+
+@router.get("/")
+async def dashboard(request: Request, user: OptionalUserDep, db: DbDep) -> Response:
+    if user is None:
+        return RedirectResponse("/signin", status_code=303)
+    interviews = await service.list_for_user(db, user.id)
+    return render(request, "dashboard.html", {"interviews": interviews})
+
+
+def _form_context(values: dict[str, object], errors: dict[str, str]) -> dict[str, object]:
+    return {
+        "values": values,
+        "errors": errors,
+        "durations": DURATION_CHOICES,
+        "personas": PERSONA_CHOICES,
+        "custom_persona": CUSTOM_PERSONA,
+    }
+
+
+@router.get("/interviews/new")
+async def new_interview_form(request: Request, user: UserDep) -> Response:
+    values = {"duration_minutes": DEFAULT_DURATION_MINUTES, "persona_choice": DEFAULT_PERSONA}
+    return render(request, "new_interview.html", _form_context(values, {}))
+
+
+@router.post("/interviews/new")
+async def create_interview(
+    request: Request,
+    user: UserDep,
+    db: DbDep,
+    job_title: Annotated[str, Form()] = "",
+    job_description: Annotated[str, Form()] = "",
+    resume: Annotated[str, Form()] = "",
+    persona_choice: Annotated[str, Form()] = DEFAULT_PERSONA,
+    persona_custom: Annotated[str, Form()] = "",
+    duration_minutes: Annotated[str, Form()] = str(DEFAULT_DURATION_MINUTES),
+) -> Response:
+    persona = persona_custom if persona_choice == CUSTOM_PERSONA else persona_choice
+    duration = int(duration_minutes) if duration_minutes.isdigit() else 0
+    data = service.NewInterview(job_title, job_description, resume, persona, duration)
+    try:
+        interview = await service.create_interview(db, user.id, data)
+    except ValidationFailed as failure:
+        values = {
+            "job_title": job_title,
+            "job_description": job_description,
+            "resume": resume,
+            "persona_choice": persona_choice,
+            "persona_custom": persona_custom,
+            "duration_minutes": duration,
+        }
+        context = _form_context(values, failure.errors)
+        return render(request, "new_interview.html", context, status_code=422)
+    return RedirectResponse(f"/interview/{interview.id}/session", status_code=303)
+
+
+@router.get("/interview/{interview_id}/session")
+async def session_page(
+    request: Request, interview_id: str, user: UserDep, db: DbDep, resources: ResourcesDep
+) -> Response:
+    interview = await service.get_owned(db, user.id, interview_id)
+    if interview.status in (InterviewStatus.COMPLETED, InterviewStatus.ERROR):
+        return RedirectResponse(f"/interview/{interview.id}/feedback", status_code=303)
+    context = {"interview": interview, "realtime_url": resources.settings.realtime_url()}
+    return render(request, "session.html", context)
+
+
+@router.get("/interview/{interview_id}/feedback")
+async def feedback_page(request: Request, interview_id: str, user: UserDep, db: DbDep) -> Response:
+    interview = await service.get_owned(db, user.id, interview_id)
+    entries = await service.transcript(db, interview.id)
+    return render(request, "feedback.html", {"interview": interview, "entries": entries})
