@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -17,6 +22,7 @@ from interview_coach.db.migrate import upgrade
 from interview_coach.db.models import User
 from interview_coach.resources import Resources
 
+T = TypeVar("T")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 TEST_PASSWORD = "correct horse battery"
@@ -65,7 +71,8 @@ def _pg_execute(url: str, statement: str) -> None:
         finally:
             await connection.close()
 
-    asyncio.run(run())
+    with ThreadPoolExecutor(max_workers=1) as worker:  # no running loop in that thread
+        worker.submit(asyncio.run, run()).result()
 
 
 @pytest.fixture
@@ -103,3 +110,127 @@ def make_user(resources: Resources) -> UserFactory:
             return await create_user(session, address, password, name)
 
     return factory
+
+
+# ---------------------------------------------------------------- live servers and browser
+
+
+class LiveServer:
+    """Web app and real-time server on port-0 sockets, in a thread with its own event loop."""
+
+    def __init__(self, settings: Settings, *, with_realtime: bool = True) -> None:
+        self._base_settings = settings
+        self._with_realtime = with_realtime
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.web_url = ""
+        self.realtime_url = ""
+        self.realtime: Any = None
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the server's loop (e.g. a database check) and wait for it."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        self.run(self._start())
+        return self
+
+    async def _start(self) -> None:
+        import uvicorn
+
+        from interview_coach.web.app import create_app
+
+        web_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        web_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        web_socket.bind(("127.0.0.1", 0))
+        web_port = web_socket.getsockname()[1]
+        self.web_url = f"http://127.0.0.1:{web_port}"
+        self.settings = self._base_settings.model_copy(
+            update={"public_web_url": self.web_url, "web_port": web_port}
+        )
+        self.resources = Resources.from_settings(self.settings)
+        if self._with_realtime:
+            from interview_coach.realtime.server import RealtimeServer
+
+            self.realtime = RealtimeServer(self.resources)
+            port = await self.realtime.start("127.0.0.1", 0)
+            self.realtime_url = f"ws://127.0.0.1:{port}"
+            self.settings = self.settings.model_copy(
+                update={"public_realtime_url": self.realtime_url, "realtime_port": port}
+            )
+            self.resources.settings = self.settings
+        config = uvicorn.Config(create_app(self.resources), log_level="warning", lifespan="off")
+        self._web = uvicorn.Server(config)
+        self._web_task = asyncio.get_running_loop().create_task(
+            self._web.serve(sockets=[web_socket])
+        )
+        while not self._web.started:  # noqa: ASYNC110 (uvicorn only exposes a flag)
+            if self._web_task.done():
+                self._web_task.result()
+            await asyncio.sleep(0.01)
+
+    async def _stop(self) -> None:
+        self._web.should_exit = True
+        await self._web_task
+        if self.realtime is not None:
+            await self.realtime.stop()
+        await self.resources.close()
+
+    def stop(self) -> None:
+        self.run(self._stop())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    server = LiveServer(settings, with_realtime=_realtime_available()).start()
+    yield server
+    server.stop()
+
+
+def _realtime_available() -> bool:
+    try:
+        import interview_coach.realtime.server  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the run (Playwright cannot download its own here)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; run `make test` to install it")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command
@@ -19,9 +20,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Blocking; call from sync code or through ``upgrade_async``."""
+    """Blocking; safe to call where an event loop already runs (env.py uses asyncio.run)."""
     _ensure_sqlite_dir(url)
-    command.upgrade(alembic_config(url), revision)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(command.upgrade, alembic_config(url), revision).result()
 
 
 async def upgrade_async(url: str, revision: str = "head") -> None:
