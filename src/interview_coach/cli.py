@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import signal
+import socket
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from interview_coach.config import Settings, get_settings
-from interview_coach.errors import AppError
+from interview_coach.config import Settings
+from interview_coach.db.models import Interview
+from interview_coach.errors import AppError, NotFound, ValidationFailed
+from interview_coach.interviews.enums import DEFAULT_DURATION_MINUTES, DEFAULT_PERSONA
 from interview_coach.resources import Resources
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _settings_for(args: argparse.Namespace) -> Settings:
+    """Fresh settings from the environment (never cached: tests run ``main`` many times)."""
     overrides: dict[str, Any] = {}
     for name in ("host", "web_port", "realtime_port"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
-    settings = get_settings()
-    return settings.model_copy(update=overrides) if overrides else settings
+    return Settings(**overrides)
 
 
 def _print(
     args: argparse.Namespace, data: dict[str, Any] | list[dict[str, Any]], text: str
 ) -> None:
-    print(json.dumps(data, default=str, indent=2) if args.json else text)
+    print(json.dumps(data, default=str, indent=2) if args.json else text, flush=True)
 
 
 def _migrate(settings: Settings) -> None:
@@ -51,99 +56,117 @@ async def _with_resources(settings: Settings, work: Callable[[Resources], Awaita
 # ---------------------------------------------------------------- serving
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    _migrate(settings)
-    asyncio.run(_serve_both(settings))
-    return 0
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind before announcing, so the printed URL is real (port 0 picks a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
 
 
-async def _serve_both(settings: Settings) -> None:
-    from interview_coach.realtime.server import RealtimeServer
-
-    resources = Resources.from_settings(settings)
-    realtime = RealtimeServer(resources)
-    port = await realtime.start(settings.host, settings.realtime_port)
-    web = _uvicorn_server(resources, settings)
-    print(f"Interview Coach web:       http://{settings.host}:{settings.web_port}", flush=True)
-    print(f"Interview Coach real-time: ws://{settings.host}:{port}", flush=True)
-    try:
-        await web.serve()
-    finally:
-        await realtime.stop()
-        await resources.close()
+def _url(scheme: str, host: str, port: int) -> str:
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
-def _uvicorn_server(resources: Resources, settings: Settings) -> Any:
+def _uvicorn_server(resources: Resources) -> Any:
     import uvicorn
 
     from interview_coach.web.app import create_app
 
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield  # ``_serve`` handles SIGINT/SIGTERM for both servers
+
     config = uvicorn.Config(
-        create_app(resources),
-        host=settings.host,
-        port=settings.web_port,
-        log_level="info",
-        proxy_headers=False,
+        create_app(resources), log_level="info", proxy_headers=False, lifespan="off"
     )
-    return uvicorn.Server(config)
+    return Server(config)
+
+
+async def _serve(args: argparse.Namespace, settings: Settings, *, web: bool, realtime: bool) -> int:
+    """Run the web app and/or the real-time server until SIGINT or SIGTERM, then stop both."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    web_socket = _listen(settings.host, settings.web_port) if web else None
+    if web_socket is not None:
+        settings = settings.model_copy(update={"web_port": web_socket.getsockname()[1]})
+    resources = Resources.from_settings(settings)
+    realtime_server: Any = None
+    web_server: Any = None
+    stopping = asyncio.ensure_future(stop.wait())
+    waiting: set[asyncio.Future[Any]] = {stopping}
+    urls: dict[str, str] = {}
+    try:
+        if realtime:
+            from interview_coach.realtime.server import RealtimeServer
+
+            realtime_server = RealtimeServer(resources)
+            port = await realtime_server.start(settings.host, settings.realtime_port)
+            settings = settings.model_copy(update={"realtime_port": port})
+            resources.settings = settings
+            urls["realtime"] = _url("ws", settings.host, port)
+        if web_socket is not None:
+            web_server = _uvicorn_server(resources)
+            waiting.add(asyncio.ensure_future(web_server.serve(sockets=[web_socket])))
+            urls["web"] = _url("http", settings.host, settings.web_port)
+        lines = [f"Interview Coach {name + ':':<10} {url}" for name, url in sorted(urls.items())]
+        _print(args, urls, "\n".join(lines))
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()  # a server that died on its own surfaces its error here
+    finally:
+        stopping.cancel()
+        if web_server is not None:
+            web_server.should_exit = True
+        await asyncio.gather(*waiting, return_exceptions=True)
+        if realtime_server is not None:
+            await realtime_server.stop()
+        await resources.close()
+        if web_socket is not None:
+            web_socket.close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    _migrate(settings)
+    return asyncio.run(_serve(args, settings, web=True, realtime=True))
 
 
 def cmd_serve_web(args: argparse.Namespace, settings: Settings) -> int:
     _migrate(settings)
-
-    async def run() -> None:
-        resources = Resources.from_settings(settings)
-        print(f"Interview Coach web: http://{settings.host}:{settings.web_port}", flush=True)
-        try:
-            await _uvicorn_server(resources, settings).serve()
-        finally:
-            await resources.close()
-
-    asyncio.run(run())
-    return 0
+    return asyncio.run(_serve(args, settings, web=True, realtime=False))
 
 
 def cmd_serve_realtime(args: argparse.Namespace, settings: Settings) -> int:
-    from interview_coach.realtime.server import run_realtime
-
     _migrate(settings)
-
-    async def run(resources: Resources) -> int:
-        print(
-            f"Interview Coach real-time: ws://{settings.host}:{settings.realtime_port}", flush=True
-        )
-        await run_realtime(resources, settings.host, settings.realtime_port)
-        return 0
-
-    return asyncio.run(_with_resources(settings, run))
+    return asyncio.run(_serve(args, settings, web=False, realtime=True))
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     _migrate(settings)
-    print("Database is at the latest revision.")
+    _print(args, {"revision": "head"}, "Database is at the latest revision.")
     return 0
 
 
 # ---------------------------------------------------------------- admin
 
 
-def _interview_dict(interview: Any) -> dict[str, Any]:
-    fields = (
-        "id",
-        "status",
-        "job_title",
-        "persona",
-        "duration_minutes",
-        "created_at",
-        "updated_at",
-        "started_at",
-        "ended_at",
-        "end_reason",
-    )
-    data = {name: getattr(interview, name) for name in fields}
-    data["status"] = str(interview.status)
-    data["end_reason"] = str(interview.end_reason) if interview.end_reason else None
-    return data
+def _interview_dict(interview: Interview) -> dict[str, Any]:
+    """The same shape as the JSON API's interview."""
+    from interview_coach.web.routes.api import InterviewOut
+
+    return InterviewOut.model_validate(interview).model_dump(mode="json")
+
+
+def _interview_text(data: dict[str, Any]) -> str:
+    """``key: value`` lines; the long pasted texts only by length."""
+    lines = []
+    for key, value in data.items():
+        if key in ("job_description", "resume"):
+            value = f"({len(value)} characters)"
+        lines.append(f"{key}: {'' if value is None else value}")
+    return "\n".join(lines)
 
 
 async def _user_id(resources: Resources, email: str) -> int:
@@ -152,8 +175,16 @@ async def _user_id(resources: Resources, email: str) -> int:
     async with resources.sessions() as session:
         user = await get_by_email(session, email)
     if user is None:
-        raise AppError(f"No user with email {email}.")
+        raise NotFound(f"No user with email {email}. Create one with `users create`.")
     return user.id
+
+
+async def _interview(resources: Resources, interview_id: str) -> Interview:
+    async with resources.sessions() as session:
+        interview = await session.get(Interview, interview_id)
+    if interview is None:
+        raise NotFound(f"No interview with id {interview_id}.")
+    return interview
 
 
 def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
@@ -169,22 +200,27 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read_optional(path: Path | None) -> str:
-    return path.read_text(encoding="utf-8") if path else ""
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise AppError(f"Cannot read {path}: {error}") from None
 
 
 def cmd_interviews_create(args: argparse.Namespace, settings: Settings) -> int:
     from interview_coach.interviews import service
-    from interview_coach.interviews.enums import DEFAULT_PERSONA
+
+    data = service.NewInterview(
+        job_title=args.job_title,
+        job_description=_read_optional(args.job_description_file),
+        resume=_read_optional(args.resume_file),
+        persona=args.persona or DEFAULT_PERSONA,
+        duration_minutes=args.duration_minutes,
+    )
 
     async def run(resources: Resources) -> int:
         user_id = await _user_id(resources, args.email)
-        data = service.NewInterview(
-            job_title=args.job_title,
-            job_description=_read_optional(args.job_description_file),
-            resume=_read_optional(args.resume_file),
-            persona=args.persona or DEFAULT_PERSONA,
-            duration_minutes=args.duration_minutes,
-        )
         async with resources.sessions() as session:
             interview = await service.create_interview(session, user_id, data)
         _print(args, _interview_dict(interview), interview.id)
@@ -194,17 +230,9 @@ def cmd_interviews_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_interviews_show(args: argparse.Namespace, settings: Settings) -> int:
-    from interview_coach.db.models import Interview
-    from interview_coach.errors import NotFound
-
     async def run(resources: Resources) -> int:
-        async with resources.sessions() as session:
-            interview = await session.get(Interview, args.id)
-        if interview is None:
-            raise NotFound(f"No interview {args.id}.")
-        data = _interview_dict(interview)
-        text = "\n".join(f"{key}: {'' if value is None else value}" for key, value in data.items())
-        _print(args, data, text)
+        data = _interview_dict(await _interview(resources, args.id))
+        _print(args, data, _interview_text(data))
         return 0
 
     return asyncio.run(_with_resources(settings, run))
@@ -218,24 +246,25 @@ def cmd_interviews_list(args: argparse.Namespace, settings: Settings) -> int:
         async with resources.sessions() as session:
             interviews = [_interview_dict(i) for i in await service.list_for_user(session, user_id)]
         lines = [f"{i['id']}  {i['status']:<11}  {i['job_title']}" for i in interviews]
-        _print(args, interviews, "\n".join(lines))
+        _print(args, interviews, "\n".join(lines) or "No interviews.")
         return 0
 
     return asyncio.run(_with_resources(settings, run))
 
 
 def cmd_tickets_issue(args: argparse.Namespace, settings: Settings) -> int:
-    from interview_coach.db.models import Interview
-    from interview_coach.errors import NotFound
+    """Signs for the interview's owner; unlike the web API it does not refuse ended ones."""
+    from interview_coach.web.routes.api import TicketOut
 
     async def run(resources: Resources) -> int:
-        async with resources.sessions() as session:
-            interview = await session.get(Interview, args.interview)
-        if interview is None:
-            raise NotFound(f"No interview {args.interview}.")
-        token = resources.tickets.issue(interview.user_id, interview.id)
-        data = {"token": token, "expires_in": resources.tickets.max_age_seconds}
-        _print(args, data, token)
+        interview = await _interview(resources, args.interview)
+        ticket = TicketOut(
+            token=resources.tickets.issue(interview.user_id, interview.id),
+            expires_in=resources.tickets.max_age_seconds,
+            interview_id=interview.id,
+            realtime_url=settings.realtime_url(),
+        )
+        _print(args, ticket.model_dump(), ticket.token)
         return 0
 
     return asyncio.run(_with_resources(settings, run))
@@ -284,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--job-description-file", type=Path)
     sub.add_argument("--resume-file", type=Path)
     sub.add_argument("--persona")
-    sub.add_argument("--duration-minutes", type=int, default=30)
+    sub.add_argument("--duration-minutes", type=int, default=DEFAULT_DURATION_MINUTES)
     sub = add(interviews, "show", cmd_interviews_show, "show one interview")
     sub.add_argument("id")
     sub = add(interviews, "list", cmd_interviews_list, "list a user's interviews")
@@ -304,7 +333,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args, _settings_for(args)))
     except AppError as error:
-        print(f"error: {error.message}", file=sys.stderr)
+        fields = error.errors if isinstance(error, ValidationFailed) else None
+        if args.json:
+            body = {"code": error.code, "message": error.message, "fields": fields}
+            print(json.dumps({"error": body}), file=sys.stderr)
+        else:
+            print(f"error: {error.message}", file=sys.stderr)
         return 2
 
 

@@ -1,6 +1,7 @@
 """Failed sign-in limiter: a sliding window per email and per client address.
 
 Kept in process memory: good for one web node; several nodes each count on their own.
+Memory stays bounded: once more than ``max_keys`` keys are tracked, stale ones are swept.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ class FailureLimiter:
         max_failures: int,
         window_seconds: float,
         clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
     ) -> None:
         self.max_failures = max_failures
         self.window_seconds = window_seconds
         self._clock = clock
+        self.max_keys = max_keys
         self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
 
     def _prune(self, key: str) -> deque[float]:
@@ -45,6 +48,12 @@ class FailureLimiter:
         now = self._clock()
         for key in keys:
             self._failures[key].append(now)
+        if len(self._failures) > self.max_keys:
+            for key in list(self._failures):
+                self._prune(key)
+
+    def tracked_keys(self) -> int:
+        return len(self._failures)
 
     def reset(self, key: str) -> None:
         self._failures.pop(key, None)

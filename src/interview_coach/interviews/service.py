@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from interview_coach.db.models import Interview, TranscriptEntry
@@ -20,6 +24,7 @@ from interview_coach.interviews.enums import (
 MAX_JOB_TITLE = 200
 MAX_PERSONA = 500
 MAX_LONG_TEXT = 20_000
+REQUEST_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,38 @@ def new_interview_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-async def create_interview(session: AsyncSession, user_id: int, data: NewInterview) -> Interview:
+def new_request_key() -> str:
+    """A one-use key a create form carries, so submitting it twice creates one interview."""
+    return secrets.token_urlsafe(16)
+
+
+def is_request_key(value: str) -> bool:
+    return REQUEST_KEY_PATTERN.fullmatch(value) is not None
+
+
+def interview_id_for(user_id: int, request_key: str) -> str:
+    """The id a keyed create uses: the same user and key always give the same id.
+
+    The key is random and only ever shown to its user, so the id stays unguessable;
+    the user id in the hash keeps two users' keys from ever meeting.
+    """
+    digest = hashlib.sha256(f"interview:{user_id}:{request_key}".encode()).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+async def create_interview(
+    session: AsyncSession, user_id: int, data: NewInterview, *, request_key: str | None = None
+) -> Interview:
+    """A new PENDING interview; with a ``request_key``, a repeat returns the first one.
+
+    The primary key does the deduplication, so racing duplicates resolve in the database.
+    """
     clean = data.validated()
+    if request_key is not None and not is_request_key(request_key):
+        raise ValueError("request_key must come from new_request_key()")
+    interview_id = interview_id_for(user_id, request_key) if request_key else new_interview_id()
     interview = Interview(
-        id=new_interview_id(),
+        id=interview_id,
         user_id=user_id,
         status=InterviewStatus.PENDING,
         job_title=clean.job_title,
@@ -76,7 +109,13 @@ async def create_interview(session: AsyncSession, user_id: int, data: NewIntervi
         duration_minutes=clean.duration_minutes,
     )
     session.add(interview)
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        if request_key is None:
+            raise
+        return await get_owned(session, user_id, interview_id)
     return interview
 
 

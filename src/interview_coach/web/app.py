@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from interview_coach import __version__
 from interview_coach.auth import web_sessions
+from interview_coach.auth.ratelimit import FailureLimiter
 from interview_coach.resources import Resources
 from interview_coach.web import csrf, errors
 from interview_coach.web.deps import SESSION_COOKIE
@@ -25,6 +26,9 @@ def create_app(resources: Resources) -> FastAPI:
         dependencies=[Depends(csrf.verify)],
     )
     app.state.resources = resources
+    app.state.signin_limiter = FailureLimiter(
+        resources.settings.login_max_failures, resources.settings.login_window_seconds
+    )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(auth_pages.router)

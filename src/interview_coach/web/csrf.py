@@ -9,6 +9,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from interview_coach.errors import CsrfFailed
+from interview_coach.web.deps import cookie_secure
 
 COOKIE = "ic_csrf"
 FORM_FIELD = "csrf_token"
@@ -28,7 +29,7 @@ def set_cookie(request: Request, response: Response, token: str) -> None:
             token,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=cookie_secure(request),
             path="/",
         )
 

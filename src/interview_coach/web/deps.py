@@ -33,6 +33,12 @@ def optional_user(request: Request) -> User | None:
     return user
 
 
+def cookie_secure(request: Request) -> bool:
+    """Secure cookies under https, also when a proxy terminates TLS before us."""
+    public = get_resources(request).settings.public_web_url or ""
+    return request.url.scheme == "https" or public.startswith("https://")
+
+
 def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
         raise NotAuthenticated("Sign in to continue.")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from interview_coach.errors import AppError, NotAuthenticated, RateLimited, ValidationFailed
+from interview_coach.errors import AppError, RateLimited, ValidationFailed
 from interview_coach.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,14 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def signin_url(request: Request) -> str:
+    """The sign-in page, coming back here afterwards (the query only for a GET)."""
+    target = request.url.path
+    if request.method == "GET" and request.url.query:
+        target += f"?{request.url.query}"
+    return f"/signin?{urlencode({'next': target})}"
+
+
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
@@ -26,9 +35,8 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
 def render_error(request: Request, status: int, code: str, message: str) -> Response:
     if wants_json(request):
         return JSONResponse(error_body(code, message), status_code=status)
-    if status == 401 and request.method == "GET":
-        target = request.url.path
-        return RedirectResponse(f"/signin?next={target}", status_code=303)
+    if status == 401:
+        return RedirectResponse(signin_url(request), status_code=303)
     return render(
         request,
         "error.html",
@@ -76,6 +84,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(Exception, _unexpected)
-
-
-__all__ = ["NotAuthenticated", "install", "render_error"]

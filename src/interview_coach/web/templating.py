@@ -10,17 +10,50 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from interview_coach.db.models import Interview
+from interview_coach.interviews.enums import InterviewStatus
+
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 
+STATUS_LABELS = {
+    InterviewStatus.PENDING: "Not started",
+    InterviewStatus.IN_PROGRESS: "In progress",
+    InterviewStatus.COMPLETED: "Completed",
+    InterviewStatus.ERROR: "Ended by an error",
+}
+# What a person does next with an interview, by status: (page, link text).
+NEXT_STEP = {
+    InterviewStatus.PENDING: ("session", "Start"),
+    InterviewStatus.IN_PROGRESS: ("session", "Rejoin"),
+    InterviewStatus.COMPLETED: ("feedback", "View feedback"),
+    InterviewStatus.ERROR: ("feedback", "View what was saved"),
+}
+
+
 def _format_datetime(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 
+def _status_label(status: InterviewStatus) -> str:
+    return STATUS_LABELS[status]
+
+
+def _interview_href(interview: Interview) -> str:
+    return f"/interview/{interview.id}/{NEXT_STEP[interview.status][0]}"
+
+
+def _next_step(interview: Interview) -> str:
+    return NEXT_STEP[interview.status][1]
+
+
 templates.env.filters["datetime"] = _format_datetime
+templates.env.filters["status_label"] = _status_label
+templates.env.filters["interview_href"] = _interview_href
+templates.env.filters["next_step"] = _next_step
 
 
 def render(

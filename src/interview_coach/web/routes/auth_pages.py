@@ -11,39 +11,54 @@ from fastapi.responses import RedirectResponse, Response
 
 from interview_coach.auth import users, web_sessions
 from interview_coach.auth.ratelimit import FailureLimiter
-from interview_coach.errors import RateLimited, ValidationFailed
-from interview_coach.web.deps import SESSION_COOKIE, DbDep, OptionalUserDep, ResourcesDep
+from interview_coach.errors import ValidationFailed
+from interview_coach.web.deps import (
+    SESSION_COOKIE,
+    DbDep,
+    OptionalUserDep,
+    ResourcesDep,
+    cookie_secure,
+)
 from interview_coach.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-WRONG_CREDENTIALS = "That email and password do not match an account."
+WRONG_CREDENTIALS = "That email and password do not match an account. Check both and try again."
 
 
 def safe_next(target: str | None) -> str:
     """Only same-site paths, so ``next`` cannot send people to another site."""
-    if not target:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    # Browsers read "\\" as "/" and drop tabs and newlines: "/\\evil.example" is off-site.
+    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return "/"
     return target
 
 
-def _limiter(request: Request) -> FailureLimiter:
-    app_state = request.app.state
-    if not hasattr(app_state, "signin_limiter"):
-        settings = app_state.resources.settings
-        app_state.signin_limiter = FailureLimiter(
-            settings.login_max_failures, settings.login_window_seconds
-        )
-    limiter: FailureLimiter = app_state.signin_limiter
+def signin_limiter(request: Request) -> FailureLimiter:
+    limiter: FailureLimiter = request.app.state.signin_limiter
     return limiter
+
+
+def wait_message(seconds: int) -> str:
+    """Say when to retry in words a person reads at a glance."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 async def _sign_in_response(
     request: Request, resources: ResourcesDep, db: DbDep, user_id: int, target: str
 ) -> Response:
+    """Open a new server-side session (revoking the one this browser had) and redirect."""
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        await web_sessions.revoke(db, previous)
     lifetime = timedelta(days=resources.settings.session_days)
     token = await web_sessions.open_session(db, user_id, lifetime)
     response = RedirectResponse(safe_next(target), status_code=303)
@@ -53,17 +68,18 @@ async def _sign_in_response(
         max_age=int(lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=cookie_secure(request),
         path="/",
     )
     return response
 
 
 @router.get("/signup")
-async def signup_form(request: Request, user: OptionalUserDep) -> Response:
+async def signup_form(request: Request, user: OptionalUserDep, next: str | None = None) -> Response:
     if user is not None:
-        return RedirectResponse("/", status_code=303)
-    return render(request, "signup.html", {"errors": {}, "values": {}})
+        return RedirectResponse(safe_next(next), status_code=303)
+    context = {"errors": {}, "values": {}, "next": safe_next(next)}
+    return render(request, "signup.html", context)
 
 
 @router.post("/signup")
@@ -74,21 +90,26 @@ async def signup(
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     try:
         user = await users.create_user(db, email, password, name)
     except ValidationFailed as failure:
-        values = {"email": email, "name": name}
-        context = {"errors": failure.errors, "values": values}
+        context = {
+            "errors": failure.errors,
+            "values": {"email": email, "name": name},
+            "next": safe_next(next),
+        }
         return render(request, "signup.html", context, status_code=422)
-    return await _sign_in_response(request, resources, db, user.id, "/")
+    return await _sign_in_response(request, resources, db, user.id, next)
 
 
 @router.get("/signin")
 async def signin_form(request: Request, user: OptionalUserDep, next: str | None = None) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return render(request, "signin.html", {"error": None, "values": {}, "next": next or ""})
+    context: dict[str, object] = {"error": None, "values": {}, "next": safe_next(next)}
+    return render(request, "signin.html", context)
 
 
 @router.post("/signin")
@@ -100,20 +121,23 @@ async def signin(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    limiter = _limiter(request)
+    """Counts failures per email and per client address; blocked ones get 429 and when to retry."""
+    limiter = signin_limiter(request)
     client = request.client.host if request.client else "unknown"
     keys = (f"email:{users.normalise_email(email)}", f"ip:{client}")
+    context: dict[str, object] = {"values": {"email": email}, "next": safe_next(next)}
     wait = limiter.retry_after(*keys)
     if wait:
-        minutes = max(1, round(wait / 60))
-        raise RateLimited(
-            f"Too many failed sign-in attempts. Try again in about {minutes} minute(s).",
-            retry_after=wait,
+        context["error"] = (
+            f"Too many failed sign-in attempts. Wait {wait_message(wait)}, then try again."
         )
+        response = render(request, "signin.html", context, status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = await users.authenticate(db, email, password)
     if user is None:
         limiter.record_failure(*keys)
-        context = {"error": WRONG_CREDENTIALS, "values": {"email": email}, "next": next}
+        context["error"] = WRONG_CREDENTIALS
         return render(request, "signin.html", context, status_code=401)
     limiter.reset(keys[0])
     return await _sign_in_response(request, resources, db, user.id, next)
@@ -121,6 +145,7 @@ async def signin(
 
 @router.post("/signout")
 async def signout(request: Request, db: DbDep) -> Response:
+    """Revoke the server-side session, so a copied cookie stops working too."""
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await web_sessions.revoke(db, token)

@@ -42,9 +42,24 @@ def _form_context(values: dict[str, object], errors: dict[str, str]) -> dict[str
     }
 
 
+def _persona(choice: str, custom: str) -> tuple[str, str | None]:
+    """The persona the form chose, or an error saying what to do instead."""
+    if choice == CUSTOM_PERSONA:
+        if not custom.strip():
+            return "", "Describe your interviewer, or pick one of the choices above."
+        return custom, None
+    if choice not in PERSONA_CHOICES:
+        return "", "Pick one of the interviewers, or describe your own."
+    return choice, None
+
+
 @router.get("/interviews/new")
 async def new_interview_form(request: Request, user: UserDep) -> Response:
-    values = {"duration_minutes": DEFAULT_DURATION_MINUTES, "persona_choice": DEFAULT_PERSONA}
+    values = {
+        "duration_minutes": DEFAULT_DURATION_MINUTES,
+        "persona_choice": DEFAULT_PERSONA,
+        "request_key": service.new_request_key(),
+    }
     return render(request, "new_interview.html", _form_context(values, {}))
 
 
@@ -59,24 +74,33 @@ async def create_interview(
     persona_choice: Annotated[str, Form()] = DEFAULT_PERSONA,
     persona_custom: Annotated[str, Form()] = "",
     duration_minutes: Annotated[str, Form()] = str(DEFAULT_DURATION_MINUTES),
+    request_key: Annotated[str, Form()] = "",
 ) -> Response:
-    persona = persona_custom if persona_choice == CUSTOM_PERSONA else persona_choice
+    """Create a PENDING interview; a repeated submission of one form lands on the same one."""
+    persona, persona_error = _persona(persona_choice, persona_custom)
     duration = int(duration_minutes) if duration_minutes.isdigit() else 0
     data = service.NewInterview(job_title, job_description, resume, persona, duration)
+    key = request_key if service.is_request_key(request_key) else service.new_request_key()
+    errors: dict[str, str] = {}
     try:
-        interview = await service.create_interview(db, user.id, data)
+        data.validated()
     except ValidationFailed as failure:
-        values = {
-            "job_title": job_title,
-            "job_description": job_description,
-            "resume": resume,
-            "persona_choice": persona_choice,
-            "persona_custom": persona_custom,
-            "duration_minutes": duration,
-        }
-        context = _form_context(values, failure.errors)
-        return render(request, "new_interview.html", context, status_code=422)
-    return RedirectResponse(f"/interview/{interview.id}/session", status_code=303)
+        errors.update(failure.errors)
+    if persona_error:
+        errors["persona"] = persona_error
+    if not errors:
+        interview = await service.create_interview(db, user.id, data, request_key=key)
+        return RedirectResponse(f"/interview/{interview.id}/session", status_code=303)
+    values = {
+        "job_title": job_title,
+        "job_description": job_description,
+        "resume": resume,
+        "persona_choice": persona_choice,
+        "persona_custom": persona_custom,
+        "duration_minutes": duration,
+        "request_key": key,
+    }
+    return render(request, "new_interview.html", _form_context(values, errors), status_code=422)
 
 
 @router.get("/interview/{interview_id}/session")

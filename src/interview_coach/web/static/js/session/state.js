@@ -1,0 +1,376 @@
+// The session page's state machine: one pure function `transition(state, event) -> state`.
+//
+// Nothing here touches the DOM, the network, the microphone or the clock: events carry the
+// time they happened (`now`, milliseconds), and the page (page.js) turns state changes into
+// side effects. docs/states.md draws the diagram; keep the two in step.
+
+/**
+ * @typedef {'initializing'|'otherInterview'|'ready'|'requestingPermissions'|'permissionsDenied'
+ *   |'microphoneError'|'connecting'|'live'|'reconnecting'|'ending'|'error'|'left'} Phase
+ * @typedef {'granted'|'denied'|'prompt'|'unknown'} PermissionState
+ * @typedef {'notFound'|'busy'|'timeout'|'unsupported'|'other'} MicProblem
+ * @typedef {'USER'|'AI'|'UNKNOWN'} SpeakerName
+ * @typedef {'LISTENING'|'THINKING'|'SPEAKING'} AiStatus
+ * @typedef {{id: string, speaker: SpeakerName, text: string, final: boolean, offsetMs: number}} Entry
+ * @typedef {'server'|'connectionLost'|'connectFailed'|'replaced'|'signedOut'|'notFound'|'load'} ErrorKind
+ * @typedef {{kind: ErrorKind, message: string, code: number|null}} SessionError
+ *
+ * @typedef {object} SessionState
+ * @property {Phase} phase
+ * @property {string} interviewId
+ * @property {boolean} rejoin            this interview was already in progress on load
+ * @property {PermissionState} permission  what navigator.permissions said, if anything
+ * @property {MicProblem|null} micProblem
+ * @property {{id: string, jobTitle: string}|null} otherInterview
+ * @property {Entry[]} transcript
+ * @property {AiStatus|null} aiStatus
+ * @property {number} elapsedTime        whole seconds since the interview first started
+ * @property {number} durationSeconds
+ * @property {number|null} clockBaseMs   wall-clock ms at which elapsedTime was zero
+ * @property {boolean} muted
+ * @property {boolean} transcriptHidden
+ * @property {number} attempt            0 for the first connection, then one per retry
+ * @property {number|null} retryDeadlineMs  give up reconnecting after this wall-clock ms
+ * @property {boolean} everLive
+ * @property {boolean} endRequested      the user pressed End (EndRequest sent once)
+ * @property {string|null} endReason     SessionEnded.reason once the server ended it
+ * @property {string|null} redirectTo    set when the page must navigate away
+ * @property {SessionError|null} error
+ *
+ * @typedef {{type: 'loaded', current: {id: string, jobTitle: string}|null, permission: PermissionState}
+ *   | {type: 'loadFailed', status: number, message: string}
+ *   | {type: 'permissionChanged', permission: PermissionState}
+ *   | {type: 'startClicked'}
+ *   | {type: 'micGranted'}
+ *   | {type: 'micDenied'}
+ *   | {type: 'micFailed', problem: MicProblem}
+ *   | {type: 'started', durationSeconds: number, elapsedMs: number, resumed: boolean, now: number}
+ *   | {type: 'transcript', id: string, speaker: SpeakerName, text: string, isFinal: boolean, offsetMs: number}
+ *   | {type: 'interviewerStatus', state: AiStatus|null}
+ *   | {type: 'tick', now: number}
+ *   | {type: 'endClicked'}
+ *   | {type: 'endTimedOut'}
+ *   | {type: 'sessionEnded', reason: string, message: string}
+ *   | {type: 'serverError', code: number, message: string}
+ *   | {type: 'ticketRejected', status: number, message: string}
+ *   | {type: 'disconnected', code: number, now: number}
+ *   | {type: 'muteToggled'}
+ *   | {type: 'transcriptToggled'}
+ *   | {type: 'pageLeft'}} SessionEvent
+ */
+
+/** How long to keep trying after the connection drops before saying it is lost. */
+export const RECONNECT_WINDOW_MS = 30_000;
+
+/** Show the "time is nearly up" warning this many seconds before the end (WCAG 2.2.1). */
+export const TIME_WARNING_SECONDS = 120;
+
+/** WebSocket close code for "service restart": always worth reconnecting. */
+export const CLOSE_SERVICE_RESTART = 1012;
+
+/** Server `Error` codes that mean the interview is already over: go to its feedback. */
+export const INTERVIEW_OVER_CODES = new Set([4409, 4410]);
+
+/**
+ * The state the page starts in.
+ * @param {string} interviewId
+ * @param {number} durationSeconds  the interview's chosen length, until the server says
+ * @returns {SessionState}
+ */
+export function initialState(interviewId, durationSeconds) {
+  return {
+    phase: 'initializing',
+    interviewId,
+    rejoin: false,
+    permission: 'unknown',
+    micProblem: null,
+    otherInterview: null,
+    transcript: [],
+    aiStatus: null,
+    elapsedTime: 0,
+    durationSeconds,
+    clockBaseMs: null,
+    muted: false,
+    transcriptHidden: false,
+    attempt: 0,
+    retryDeadlineMs: null,
+    everLive: false,
+    endRequested: false,
+    endReason: null,
+    redirectTo: null,
+    error: null,
+  };
+}
+
+/**
+ * Delay before reconnect attempt `attempt` (1-based): 0.5 s doubling to a 5 s ceiling.
+ * `jitter` in [0, 1) spreads clients out after a server restart (0.5 means none).
+ * @param {number} attempt
+ * @param {number} [jitter]
+ * @returns {number}
+ */
+export function retryDelayMs(attempt, jitter = 0.5) {
+  const base = Math.min(500 * 2 ** Math.max(0, attempt - 1), 5000);
+  return Math.round(base * (0.8 + 0.4 * jitter));
+}
+
+/**
+ * Seconds left of the interview's duration, never negative.
+ * @param {SessionState} state
+ * @returns {number}
+ */
+export function secondsLeft(state) {
+  return Math.max(0, state.durationSeconds - state.elapsedTime);
+}
+
+/**
+ * Whether the microphone should be open in this state.
+ * @param {SessionState} state
+ * @returns {boolean}
+ */
+export function wantsMicrophone(state) {
+  return ['connecting', 'live', 'reconnecting'].includes(state.phase) && state.error === null;
+}
+
+/**
+ * Whether a socket should exist in this state (the page opens or closes it to match).
+ * @param {SessionState} state
+ * @returns {boolean}
+ */
+export function wantsSocket(state) {
+  return ['connecting', 'live', 'reconnecting'].includes(state.phase)
+    || (state.phase === 'ending' && state.redirectTo === null);
+}
+
+/**
+ * @param {SessionState} state
+ * @param {Partial<SessionState>} changes
+ * @returns {SessionState}
+ */
+function update(state, changes) {
+  return { ...state, ...changes };
+}
+
+/**
+ * @param {SessionState} state
+ * @param {SessionError} error
+ * @returns {SessionState}
+ */
+function fail(state, error) {
+  return update(state, { phase: 'error', error, aiStatus: null, retryDeadlineMs: null });
+}
+
+/**
+ * @param {SessionState} state
+ * @returns {string}
+ */
+function feedbackUrl(state) {
+  return `/interview/${encodeURIComponent(state.interviewId)}/feedback`;
+}
+
+/**
+ * Insert or replace one utterance. Partials of an utterance replace each other; a final
+ * is never downgraded by a late partial; finals resent on rejoin replace themselves.
+ * @param {Entry[]} transcript
+ * @param {Entry} entry
+ * @returns {Entry[]}
+ */
+export function upsertEntry(transcript, entry) {
+  const index = transcript.findIndex((existing) => existing.id === entry.id);
+  if (index === -1) return [...transcript, entry];
+  if (transcript[index].final && !entry.final) return transcript;
+  const copy = transcript.slice();
+  copy[index] = entry;
+  return copy;
+}
+
+/**
+ * Utterances without an id (an older server) replace the newest unfinished line of the same
+ * speaker, or start a new one; they never pile up.
+ * @param {Entry[]} transcript
+ * @param {SpeakerName} speaker
+ * @returns {string}
+ */
+function idForAnonymous(transcript, speaker) {
+  const open = [...transcript].reverse().find((e) => !e.final && e.speaker === speaker);
+  return open ? open.id : `local-${speaker}-${transcript.length}`;
+}
+
+/**
+ * @param {SessionState} state
+ * @param {number} now
+ * @returns {number}
+ */
+function elapsedAt(state, now) {
+  if (state.clockBaseMs === null) return state.elapsedTime;
+  return Math.max(0, Math.floor((now - state.clockBaseMs) / 1000));
+}
+
+/**
+ * The one place that decides what happens next.
+ * @param {SessionState} state
+ * @param {SessionEvent} event
+ * @returns {SessionState}  the same object when the event changes nothing
+ */
+export function transition(state, event) {
+  if (state.phase === 'left') return state;
+  switch (event.type) {
+    case 'pageLeft':
+      return update(state, { phase: 'left' });
+
+    case 'loaded': {
+      if (state.phase !== 'initializing') return state;
+      const permission = event.permission;
+      const current = event.current;
+      if (current && current.id !== state.interviewId) {
+        return update(state, { phase: 'otherInterview', otherInterview: current, permission });
+      }
+      const rejoin = current !== null && current.id === state.interviewId;
+      return update(state, { phase: permission === 'denied' ? 'permissionsDenied' : 'ready', rejoin, permission });
+    }
+
+    case 'loadFailed':
+      if (state.phase !== 'initializing') return state;
+      if (event.status === 401) return fail(state, { kind: 'signedOut', message: event.message, code: 401 });
+      return fail(state, { kind: 'load', message: event.message, code: event.status || null });
+
+    case 'permissionChanged': {
+      if (event.permission === state.permission) return state;
+      if (state.phase === 'permissionsDenied' && event.permission !== 'denied') {
+        return update(state, { phase: 'ready', permission: event.permission });
+      }
+      if (state.phase === 'ready' && event.permission === 'denied') {
+        return update(state, { phase: 'permissionsDenied', permission: event.permission });
+      }
+      return update(state, { permission: event.permission });
+    }
+
+    case 'startClicked':
+      if (!['ready', 'permissionsDenied', 'microphoneError'].includes(state.phase)) return state;
+      return update(state, { phase: 'requestingPermissions', micProblem: null });
+
+    case 'micGranted':
+      if (state.phase !== 'requestingPermissions') return state;
+      return update(state, { phase: 'connecting', permission: 'granted', attempt: 0, error: null });
+
+    case 'micDenied':
+      if (state.phase !== 'requestingPermissions') return state;
+      return update(state, { phase: 'permissionsDenied', permission: 'denied' });
+
+    case 'micFailed':
+      if (state.phase !== 'requestingPermissions') return state;
+      return update(state, { phase: 'microphoneError', micProblem: event.problem });
+
+    case 'started': {
+      if (state.phase !== 'connecting' && state.phase !== 'reconnecting') return state;
+      const elapsedMs = Math.max(0, event.elapsedMs);
+      // Unfinished lines from before a drop are resent or replaced by the server.
+      const transcript = state.transcript.filter((entry) => entry.final);
+      return update(state, {
+        phase: 'live',
+        everLive: true,
+        transcript,
+        clockBaseMs: event.now - elapsedMs,
+        elapsedTime: Math.floor(elapsedMs / 1000),
+        durationSeconds: event.durationSeconds > 0 ? event.durationSeconds : state.durationSeconds,
+        retryDeadlineMs: null,
+        attempt: 0,
+      });
+    }
+
+    case 'transcript': {
+      if (!['live', 'reconnecting', 'ending'].includes(state.phase) || state.redirectTo) return state;
+      const id = event.id || idForAnonymous(state.transcript, event.speaker);
+      const entry = { id, speaker: event.speaker, text: event.text, final: event.isFinal, offsetMs: event.offsetMs };
+      const transcript = upsertEntry(state.transcript, entry);
+      return transcript === state.transcript ? state : update(state, { transcript });
+    }
+
+    case 'interviewerStatus':
+      if (state.phase !== 'live' || event.state === state.aiStatus) return state;
+      return update(state, { aiStatus: event.state });
+
+    case 'tick': {
+      if (!['live', 'reconnecting'].includes(state.phase)) return state;
+      const elapsedTime = elapsedAt(state, event.now);
+      return elapsedTime === state.elapsedTime ? state : update(state, { elapsedTime });
+    }
+
+    case 'endClicked':
+      if (state.phase !== 'live') return state;
+      return update(state, { phase: 'ending', endRequested: true, aiStatus: null });
+
+    case 'endTimedOut':
+      if (state.phase !== 'ending' || state.redirectTo) return state;
+      return update(state, { redirectTo: feedbackUrl(state) });
+
+    case 'sessionEnded': {
+      if (!['connecting', 'live', 'reconnecting', 'ending'].includes(state.phase)) return state;
+      if (event.reason === 'REPLACED') {
+        return fail(state, { kind: 'replaced', message: event.message, code: null });
+      }
+      return update(state, {
+        phase: 'ending',
+        endReason: event.reason || 'REASON_UNSPECIFIED',
+        aiStatus: null,
+        redirectTo: feedbackUrl(state),
+      });
+    }
+
+    case 'serverError':
+      if (!['connecting', 'live', 'reconnecting', 'ending'].includes(state.phase)) return state;
+      if (INTERVIEW_OVER_CODES.has(event.code)) {
+        return update(state, { phase: 'ending', redirectTo: feedbackUrl(state), aiStatus: null });
+      }
+      return fail(state, { kind: 'server', message: event.message, code: event.code });
+
+    case 'ticketRejected':
+      if (!['connecting', 'reconnecting'].includes(state.phase)) return state;
+      if (event.status === 401) return fail(state, { kind: 'signedOut', message: event.message, code: 401 });
+      return fail(state, { kind: 'notFound', message: event.message, code: event.status });
+
+    case 'disconnected':
+      return onDisconnected(state, event.code, event.now);
+
+    case 'muteToggled':
+      return update(state, { muted: !state.muted });
+
+    case 'transcriptToggled':
+      return update(state, { transcriptHidden: !state.transcriptHidden });
+
+    default:
+      return state;
+  }
+}
+
+/**
+ * An unexpected close, a socket error, or a failed ticket request.
+ * @param {SessionState} state
+ * @param {number} code  WebSocket close code (0 when no socket was open)
+ * @param {number} now
+ * @returns {SessionState}
+ */
+function onDisconnected(state, code, now) {
+  if (state.phase === 'ending') {
+    // The server closes after SessionEnded; a close without it still ends here.
+    return state.redirectTo ? state : update(state, { redirectTo: feedbackUrl(state) });
+  }
+  if (state.phase === 'connecting' && !state.everLive && code !== CLOSE_SERVICE_RESTART) {
+    return fail(state, { kind: 'connectFailed', message: '', code: code || null });
+  }
+  if (state.phase === 'live' || state.phase === 'connecting') {
+    return update(state, {
+      phase: 'reconnecting',
+      attempt: 1,
+      retryDeadlineMs: now + RECONNECT_WINDOW_MS,
+      aiStatus: null,
+    });
+  }
+  if (state.phase === 'reconnecting') {
+    if (state.retryDeadlineMs !== null && now >= state.retryDeadlineMs) {
+      return fail(state, { kind: 'connectionLost', message: '', code: code || null });
+    }
+    return update(state, { attempt: state.attempt + 1 });
+  }
+  return state;
+}
