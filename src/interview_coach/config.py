@@ -20,7 +20,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path(".data"), description="Where SQLite and the key live.")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy async URL; default is SQLite in the data dir."
+        default=None,
+        repr=False,  # may carry a password
+        description="SQLAlchemy async URL; default is SQLite in the data dir.",
     )
     secret_key: SecretStr | None = Field(
         default=None, description="Signs tickets; generated into the data dir when unset."
@@ -94,15 +96,27 @@ def normalise_database_url(url: str) -> str:
 
 
 def load_or_create_key(path: Path) -> str:
+    """Read the key, or create it atomically: racing processes all end up with the same one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
-        pass
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        key = ""
+    if key:
+        return key
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)  # fails if another process won the race
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty; delete it or set INTERVIEW_COACH_SECRET_KEY")
     return key
 
 
