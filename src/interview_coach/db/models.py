@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from interview_coach.db.base import Base, UtcDateTime, utcnow
+from interview_coach.feedback.status import FeedbackStatus
 from interview_coach.interviews.enums import EndReason, InterviewStatus, Speaker
 
 
@@ -75,3 +77,43 @@ class TranscriptEntry(Base):
     text: Mapped[str] = mapped_column(Text)
     offset_ms: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SpeechSegment(Base):
+    """When the user was speaking, from voice-activity detection; written as it happens."""
+
+    __tablename__ = "speech_segments"
+    __table_args__ = (Index("ix_speech_segments_interview_start", "interview_id", "start_ms"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FeedbackReport(Base):
+    """One report per interview; ``attempt`` fences a stale generator out of a newer one."""
+
+    __tablename__ = "feedback_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[str] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[FeedbackStatus] = mapped_column(
+        Enum(
+            FeedbackStatus,
+            name="feedback_status",
+            native_enum=False,
+            length=16,
+            validate_strings=True,
+        ),
+        default=FeedbackStatus.PENDING,
+    )
+    engine: Mapped[str] = mapped_column(String(64))
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    body: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
