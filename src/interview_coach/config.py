@@ -56,6 +56,21 @@ class Settings(BaseSettings):
     interviewer_word_seconds: float = 0.12
     interviewer_gap_seconds: float = 12.0
     interviewer_audio_sample_rate: int = 24000
+    interview_seconds_per_minute: float = Field(
+        default=60.0,
+        description="Length of one interview minute for the duration timeout; tests shrink it.",
+    )
+    touch_interval_seconds: float = Field(
+        default=30.0,
+        description="How often a live session records last_seen_at; keep well under the grace.",
+    )
+    sweep_interval_seconds: float = Field(
+        default=30.0,
+        description="How often the server completes interviews left without a connection.",
+    )
+    audio_queue_chunks: int = Field(
+        default=64, description="Per-session queue of audio chunks waiting for processors."
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

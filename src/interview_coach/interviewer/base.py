@@ -1,0 +1,89 @@
+"""What an interviewer engine is, independent of the wire protocol.
+
+The session gives an engine an ``InterviewContext`` (the interview and what was already
+said) and a ``InterviewerSink`` to speak through. The mock streams scripted lines; an AI
+provider with audio in and out (Gemini Live, OpenAI Realtime) fits the same shape: it reads
+the user's audio through ``process`` and streams text and audio out through the sink.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar, Protocol
+
+from interview_coach.interviews.enums import Speaker
+
+
+class InterviewerState(StrEnum):
+    """What the interviewer is doing, shown on the page so it never has to guess."""
+
+    LISTENING = "LISTENING"
+    THINKING = "THINKING"
+    SPEAKING = "SPEAKING"
+
+
+@dataclass(frozen=True)
+class SpokenLine:
+    speaker: Speaker
+    text: str
+
+
+@dataclass(frozen=True)
+class InterviewContext:
+    """Everything an engine may use to phrase and resume the interview."""
+
+    interview_id: str
+    job_title: str
+    persona: str
+    job_description: str
+    resume: str
+    duration_seconds: float
+    elapsed_ms: int
+    transcript: tuple[SpokenLine, ...] = ()
+
+    @property
+    def ai_lines_spoken(self) -> int:
+        """How many interviewer lines are already stored: where a rejoin goes on from."""
+        return sum(1 for line in self.transcript if line.speaker is Speaker.AI)
+
+
+class InterviewerSink(Protocol):
+    """How an engine speaks; the session turns each call into protocol messages."""
+
+    async def status(self, state: InterviewerState) -> None: ...
+
+    async def partial(self, text: str) -> None:
+        """The current interviewer utterance so far (replaces the previous partial)."""
+
+    async def final(self, text: str) -> None:
+        """The finished utterance: stored durably, then sent; the next call starts a new one."""
+
+    async def audio(self, pcm: bytes) -> None:
+        """Interviewer speech, 16-bit PCM at the server's ``interviewer_audio_sample_rate``."""
+
+
+class Interviewer(ABC):
+    """One engine per live connection; the session cancels ``run`` when the connection ends.
+
+    Engines that need the user's audio set ``wants_audio`` and override ``process`` and
+    ``close``; the session then feeds them like any other audio processor, off the receive
+    path.
+    """
+
+    wants_audio: ClassVar[bool] = False
+
+    @abstractmethod
+    async def run(self, sink: InterviewerSink) -> None:
+        """Conduct the interview; returning means the interviewer has ended it."""
+
+    async def process(self, pcm: bytes, offset_ms: int) -> None:  # noqa: B027 (optional)
+        """A chunk of user audio, ``offset_ms`` from the interview's start."""
+
+    async def close(self, offset_ms: int) -> None:  # noqa: B027 (optional)
+        """No more user audio will arrive on this connection."""
+
+
+InterviewerFactory = Callable[[InterviewContext], Interviewer]

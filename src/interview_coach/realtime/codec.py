@@ -1,0 +1,72 @@
+"""Frames to protobuf messages and back, without I/O.
+
+Binary frames carry binary protobuf; text frames carry the canonical proto3 JSON mapping
+(what a browser speaks), parsed strictly: unknown fields are an error. Binary parsing keeps
+protobuf's forward compatibility (unknown fields are skipped), since only a program can
+produce it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from google.protobuf import json_format
+from google.protobuf.message import DecodeError
+
+from interview_coach.proto import interview_pb2 as pb
+from interview_coach.realtime.errors import CloseCode, ProtocolViolation
+
+Frame = bytes | str
+
+
+class Encoding(StrEnum):
+    BINARY = "binary"
+    JSON = "json"
+
+
+def encoding_of(frame: Frame) -> Encoding:
+    return Encoding.BINARY if isinstance(frame, bytes) else Encoding.JSON
+
+
+def frame_size(frame: Frame) -> int:
+    """Bytes on the wire (text frames are UTF-8; JSON is nearly always ASCII)."""
+    if isinstance(frame, bytes) or frame.isascii():
+        return len(frame)
+    return len(frame.encode("utf-8"))
+
+
+def decode(frame: Frame) -> pb.ClientToServerMessage:
+    """The message in ``frame``, or ``ProtocolViolation`` (1007) saying what is wrong."""
+    message = pb.ClientToServerMessage()
+    try:
+        if isinstance(frame, bytes):
+            message.ParseFromString(frame)
+        else:
+            json_format.Parse(frame, message, ignore_unknown_fields=False)
+    except (DecodeError, json_format.ParseError) as error:
+        kind = "protobuf" if isinstance(frame, bytes) else "JSON"
+        detail = _first_line(str(error))
+        raise ProtocolViolation(
+            CloseCode.INVALID_PAYLOAD, f"Could not decode the {kind} message: {detail}"
+        ) from None
+    if message.WhichOneof("payload") is None:
+        raise ProtocolViolation(
+            CloseCode.INVALID_PAYLOAD,
+            "The message has no payload: expected startRequest, audioChunk or endRequest.",
+        )
+    return message
+
+
+def encode(message: pb.ServerToClientMessage, encoding: Encoding) -> Frame:
+    if encoding is Encoding.BINARY:
+        data: bytes = message.SerializeToString()
+        return data
+    text: str = json_format.MessageToJson(
+        message, indent=None, always_print_fields_with_no_presence=True
+    )
+    return text
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "malformed"
+    return line[:limit]

@@ -1,0 +1,228 @@
+"""The real-time server: accepts WebSocket connections and turns them into live sessions.
+
+The handshake checks ``Origin`` against the allow-list (a missing Origin is allowed: only
+browsers send one, and non-browser clients cannot be hijacked by a page) and answers
+``GET /healthz`` for load balancers. permessage-deflate is off: raw PCM barely compresses
+and deflate costs CPU on every frame. ``stop`` stops accepting, tells live sessions the
+server is restarting (close code 1012) and leaves their interviews IN_PROGRESS to rejoin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http
+import secrets
+import signal
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Request, Response
+from websockets.typing import Origin
+
+from interview_coach.errors import AppError
+from interview_coach.interviewer.base import InterviewerFactory
+from interview_coach.interviewer.mock import mock_factory
+from interview_coach.realtime import logs, messages
+from interview_coach.realtime.admission import admit, check_ticket_scope
+from interview_coach.realtime.errors import (
+    CloseCode,
+    ProtocolViolation,
+    ServerRestarting,
+    StartTimeout,
+    close_code_for,
+)
+from interview_coach.realtime.processors import AudioProcessorFactory
+from interview_coach.realtime.protocol import ConnectionCore, Limits, StartRequested
+from interview_coach.realtime.registry import SessionRegistry
+from interview_coach.realtime.session import RESTARTING_MESSAGE, LiveSession, SessionDeps
+from interview_coach.realtime.sweeper import GraceSweeper
+from interview_coach.realtime.transport import TransportClosed, WebSocketTransport
+from interview_coach.resources import Resources
+
+HEALTH_PATH = "/healthz"
+# Frames above max_frame_bytes get an Error (1009) from the protocol core; the library
+# drops anything above this hard cap (also 1009) before it is buffered whole.
+HARD_CAP_FACTOR = 4
+
+
+@dataclass(eq=False)
+class _Opening:
+    """A connection that has not become a live session yet."""
+
+    transport: WebSocketTransport
+    core: ConnectionCore
+
+
+class RealtimeServer:
+    """``start`` / ``serve_forever`` / ``stop``; ``sessions`` shows what is live (tests count
+    audio chunks through it); ``audio_processors`` lists factories applied to each session."""
+
+    def __init__(
+        self,
+        resources: Resources,
+        *,
+        interviewer_factory: InterviewerFactory | None = None,
+        audio_processors: Sequence[AudioProcessorFactory] = (),
+    ) -> None:
+        self.resources = resources
+        self.settings = resources.settings
+        self.sessions = SessionRegistry()
+        self.audio_processors: list[AudioProcessorFactory] = list(audio_processors)
+        self.interviewer_factory = interviewer_factory or mock_factory(self.settings)
+        self.sweeper = GraceSweeper(resources, self.sessions)
+        self._limits = Limits.from_settings(self.settings)
+        self._server: Server | None = None
+        self._sweeper_task: asyncio.Task[None] | None = None
+        self._opening: set[_Opening] = set()
+        self._stopping = False
+        self._stopped = asyncio.Event()
+        self.port = 0
+
+    # ------------------------------------------------------------ public API
+
+    async def start(self, host: str, port: int) -> int:
+        """Listen on ``host:port`` (0 picks a free port); returns the bound port."""
+        settings = self.settings
+        self._server = await serve(
+            self._handle,
+            host,
+            port,
+            origins=[*(Origin(origin) for origin in settings.origins()), None],
+            compression=None,
+            max_size=settings.max_frame_bytes * HARD_CAP_FACTOR,
+            ping_interval=settings.ping_interval_seconds,
+            ping_timeout=settings.ping_interval_seconds,
+            process_request=_health_check,
+            server_header=None,
+        )
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        self._sweeper_task = asyncio.get_running_loop().create_task(self.sweeper.run())
+        logs.event("server.listening", host=host, port=self.port)
+        return self.port
+
+    async def serve_forever(self) -> None:
+        """Return once ``stop`` has finished."""
+        if self._server is None:
+            raise RuntimeError("call start() first")
+        await self._stopped.wait()
+
+    async def stop(self) -> None:
+        """Stop accepting, close every connection with 1012, keep interviews rejoinable."""
+        if self._server is None:
+            return
+        if self._stopping:
+            await self._stopped.wait()
+            return
+        self._stopping = True
+        logs.event("server.stopping", live=len(self.sessions), opening=len(self._opening))
+        self._server.close(close_connections=False)
+        self.sweeper.stop()
+        restarting = ServerRestarting(RESTARTING_MESSAGE)
+        await asyncio.gather(
+            *(session.shutdown() for session in self.sessions),
+            *(self._refuse(o.transport, o.core, restarting) for o in list(self._opening)),
+            return_exceptions=True,
+        )
+        await self._server.wait_closed()
+        if self._sweeper_task is not None:
+            await self._sweeper_task
+        self._stopped.set()
+        logs.event("server.stopped", audio_chunks=self.sessions.audio_chunks_total)
+
+    # ------------------------------------------------------------ connections
+
+    async def _handle(self, connection: ServerConnection) -> None:
+        opening = _Opening(WebSocketTransport(connection), ConnectionCore(self._limits))
+        self._opening.add(opening)
+        try:
+            session = await self._open(opening)
+        except TransportClosed:
+            return
+        except AppError as error:
+            await self._refuse(opening.transport, opening.core, error)
+            return
+        except Exception:
+            logs.log.exception("opening a session failed remote=%s", opening.transport.remote)
+            failure = ProtocolViolation(CloseCode.INTERNAL_ERROR, "The server failed to start.")
+            await self._refuse(opening.transport, opening.core, failure)
+            return
+        finally:
+            self._opening.discard(opening)
+        await session.run()
+
+    async def _open(self, opening: _Opening) -> LiveSession:
+        """Wait for the StartRequest, authenticate it, then start or rejoin the interview."""
+        transport, core = opening.transport, opening.core
+        timeout = self.settings.start_timeout_seconds
+        try:
+            async with asyncio.timeout(timeout):
+                frame = await transport.recv()
+        except TimeoutError:
+            raise StartTimeout(f"No StartRequest arrived within {timeout:g} seconds.") from None
+        request = core.receive(frame, asyncio.get_running_loop().time())
+        if not isinstance(request, StartRequested):
+            raise ProtocolViolation(
+                CloseCode.POLICY_VIOLATION, "The first message must be a StartRequest."
+            )
+        ticket = self.resources.tickets.verify(request.auth_token)
+        check_ticket_scope(ticket, request.interview_id)
+        async with self.sessions.user_lock(ticket.user_id):
+            previous = self.sessions.get(ticket.interview_id)
+            if previous is not None and previous.user_id == ticket.user_id:
+                await previous.replace()
+            async with self.resources.sessions() as db:
+                admission = await admit(db, ticket)
+            session = LiveSession(
+                SessionDeps(
+                    self.resources, self.sessions, self.interviewer_factory, self.audio_processors
+                ),
+                session_id=secrets.token_urlsafe(12),
+                user_id=ticket.user_id,
+                transport=transport,
+                core=core,
+                admission=admission,
+                sample_rate=request.sample_rate_hertz,
+            )
+            await session.begin()
+            self.sessions.attach(session)
+        if self._stopping:
+            await session.shutdown()
+        return session
+
+    async def _refuse(
+        self, transport: WebSocketTransport, core: ConnectionCore, error: AppError
+    ) -> None:
+        """Send ``Error`` with the close code, then close with it."""
+        code = close_code_for(error)
+        logs.event("session.refused", code=int(code), reason=error.code, remote=transport.remote)
+        with suppress(TransportClosed):
+            await transport.send(core.encode(messages.error(code, error.message)))
+        await transport.close(code, error.code)
+
+
+def _health_check(connection: ServerConnection, request: Request) -> Response | None:
+    if request.path == HEALTH_PATH:
+        return connection.respond(http.HTTPStatus.OK, "ok\n")
+    return None
+
+
+async def run_realtime(resources: Resources, host: str, port: int) -> None:
+    """Serve until SIGTERM or SIGINT, then stop gracefully (the CLI's entry point)."""
+    server = RealtimeServer(resources)
+    await server.start(host, port)
+    loop = asyncio.get_running_loop()
+    stopping: set[asyncio.Task[None]] = set()
+
+    def on_signal() -> None:
+        stopping.add(loop.create_task(server.stop()))
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, on_signal)
+    try:
+        await server.serve_forever()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        await server.stop()
