@@ -1,0 +1,46 @@
+"""The engine interface and the registry the web layer picks from.
+
+An engine turns :class:`~interview_coach.feedback.material.Material` into a
+:class:`~interview_coach.feedback.report.Report`. It may be slow (a language model), so it
+runs in the background (see ``feedback.runner``); it may raise, which marks the report
+FAILED with a retry. The page, API and export only ever see the ``Report``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from interview_coach.feedback.material import Material
+from interview_coach.feedback.offline import compose
+from interview_coach.feedback.report import Report
+
+
+class FeedbackEngine(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    async def generate(self, material: Material) -> Report: ...
+
+
+class OfflineEngine:
+    """Deterministic and local: figures from timing and words, sentences from templates."""
+
+    @property
+    def name(self) -> str:
+        return "offline"
+
+    async def generate(self, material: Material) -> Report:
+        return compose(material, engine=self.name)
+
+
+ENGINES: dict[str, Callable[[], FeedbackEngine]] = {"offline": OfflineEngine}
+DEFAULT_ENGINE = "offline"
+
+
+def get_engine(name: str = DEFAULT_ENGINE) -> FeedbackEngine:
+    try:
+        return ENGINES[name]()
+    except KeyError:
+        known = ", ".join(sorted(ENGINES))
+        raise ValueError(f"unknown feedback engine {name!r}; known: {known}") from None
