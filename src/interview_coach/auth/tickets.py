@@ -6,9 +6,11 @@ verifies them, so the two processes share nothing but the signing key.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from interview_coach.errors import ExpiredTicket, InvalidTicket
 
@@ -22,8 +24,16 @@ class Ticket:
 
 
 class TicketSigner:
-    def __init__(self, key: str, max_age_seconds: int) -> None:
-        self._serializer = URLSafeTimedSerializer(key, salt=SCOPE)
+    def __init__(
+        self, key: str, max_age_seconds: int, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        class Signer(TimestampSigner):
+            """Reads time from ``clock`` when signing and when checking age (tests move it)."""
+
+            def get_timestamp(self) -> int:
+                return int(clock())
+
+        self._serializer = URLSafeTimedSerializer(key, salt=SCOPE, signer=Signer)
         self.max_age_seconds = max_age_seconds
 
     def issue(self, user_id: int, interview_id: str) -> str:

@@ -92,12 +92,17 @@ async def create_interview(
 ) -> Interview:
     """A new PENDING interview; with a ``request_key``, a repeat returns the first one.
 
-    The primary key does the deduplication, so racing duplicates resolve in the database.
+    The primary key does the deduplication, so even racing duplicates resolve in the
+    database: the loser's insert fails and it reads the winner's row.
     """
     clean = data.validated()
     if request_key is not None and not is_request_key(request_key):
         raise ValueError("request_key must come from new_request_key()")
     interview_id = interview_id_for(user_id, request_key) if request_key else new_interview_id()
+    if request_key is not None:
+        existing = await session.get(Interview, interview_id)
+        if existing is not None:  # the user id is in the hash: it is this user's
+            return existing
     interview = Interview(
         id=interview_id,
         user_id=user_id,
