@@ -12,7 +12,7 @@
  * @typedef {'USER'|'AI'|'UNKNOWN'} SpeakerName
  * @typedef {'LISTENING'|'THINKING'|'SPEAKING'} AiStatus
  * @typedef {{id: string, speaker: SpeakerName, text: string, final: boolean, offsetMs: number}} Entry
- * @typedef {'server'|'connectionLost'|'connectFailed'|'replaced'|'signedOut'|'notFound'|'load'} ErrorKind
+ * @typedef {'server'|'connectionLost'|'connectFailed'|'replaced'|'signedOut'|'ticket'|'load'} ErrorKind
  * @typedef {{kind: ErrorKind, message: string, code: number|null}} SessionError
  *
  * @typedef {object} SessionState
@@ -327,7 +327,7 @@ export function transition(state, event) {
     case 'ticketRejected':
       if (!['connecting', 'reconnecting'].includes(state.phase)) return state;
       if (event.status === 401) return fail(state, { kind: 'signedOut', message: event.message, code: 401 });
-      return fail(state, { kind: 'notFound', message: event.message, code: event.status });
+      return fail(state, { kind: 'ticket', message: event.message, code: event.status });
 
     case 'disconnected':
       return onDisconnected(state, event.code, event.now);

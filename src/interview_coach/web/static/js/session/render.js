@@ -1,0 +1,209 @@
+// Renders a SessionState into the server-rendered shell (templates/session.html). It only
+// shows, hides and fills parts that are already there; the words live in the template.
+
+import { TIME_WARNING_SECONDS, secondsLeft } from './state.js';
+
+/** @typedef {import('./state.js').SessionState} SessionState */
+/** @typedef {import('./transcript-display.js').TranscriptDisplay} TranscriptDisplay */
+
+const AI_STATUS_TEXT = { LISTENING: 'Listening', THINKING: 'Thinking…', SPEAKING: 'Speaking' };
+
+const CONNECTION_TEXT = {
+  offline: 'Not connected',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  closed: 'Disconnected',
+};
+
+/** Phases that show the call area (controls and transcript). */
+const LIVE_AREA_PHASES = ['connecting', 'live', 'reconnecting', 'ending'];
+
+/** What screen readers hear when the page enters a phase with no heading to move to. */
+const ANNOUNCEMENTS = {
+  live: 'You are live. The interviewer can hear you.',
+  reconnecting: 'Connection lost. Reconnecting…',
+};
+
+/**
+ * Seconds as mm:ss (minutes keep counting past 59: "60:00").
+ * @param {number} seconds
+ * @returns {string}
+ */
+export function formatClock(seconds) {
+  const whole = Math.max(0, Math.floor(seconds));
+  const minutes = Math.floor(whole / 60);
+  return `${String(minutes).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+/**
+ * @param {SessionState} state
+ * @returns {keyof typeof CONNECTION_TEXT}
+ */
+function connectionOf(state) {
+  switch (state.phase) {
+    case 'connecting':
+      return 'connecting';
+    case 'live':
+    case 'ending':
+      return state.redirectTo ? 'closed' : 'connected';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'error':
+      return state.everLive ? 'closed' : 'offline';
+    default:
+      return 'offline';
+  }
+}
+
+/**
+ * @param {ParentNode} scope
+ * @param {string} attribute  data attribute name without the "data-" prefix
+ * @param {string} value  the one value to show; every other element with the attribute hides
+ */
+function showOnly(scope, attribute, value) {
+  for (const element of scope.querySelectorAll(`[data-${attribute}]`)) {
+    /** @type {HTMLElement} */ (element).hidden = element.getAttribute(`data-${attribute}`) !== value;
+  }
+}
+
+/**
+ * @param {HTMLElement} root
+ * @param {string} selector
+ * @returns {HTMLElement}
+ */
+function part(root, selector) {
+  return /** @type {HTMLElement} */ (root.querySelector(selector));
+}
+
+/**
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ */
+function renderHeader(root, state) {
+  part(root, '[data-elapsed]').textContent = formatClock(state.elapsedTime);
+  part(root, '[data-time-left]').textContent = formatClock(secondsLeft(state));
+  const warn = state.phase === 'live' && state.elapsedTime > 0 && secondsLeft(state) <= TIME_WARNING_SECONDS;
+  part(root, '[data-time-left-item]').dataset.warning = String(warn);
+  part(root, '[data-time-warning]').hidden = !warn;
+
+  const ai = part(root, '[data-ai-status]');
+  ai.dataset.aiState = state.aiStatus ? state.aiStatus.toLowerCase() : 'idle';
+  part(root, '[data-ai-status-text]').textContent = state.aiStatus ? AI_STATUS_TEXT[state.aiStatus] : 'Waiting';
+
+  const connection = connectionOf(state);
+  part(root, '[data-connection]').dataset.connectionState = connection;
+  part(root, '[data-connection-text]').textContent = CONNECTION_TEXT[connection];
+}
+
+/**
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ */
+function renderPanels(root, state) {
+  const panel = state.phase === 'live' || state.phase === 'reconnecting' ? '' : state.phase;
+  showOnly(root, 'panel', panel);
+  if (state.otherInterview) {
+    part(root, '[data-other-title]').textContent = state.otherInterview.jobTitle;
+    part(root, '[data-other-link]').setAttribute(
+      'href', `/interview/${encodeURIComponent(state.otherInterview.id)}/session`,
+    );
+  }
+  const readyPanel = part(root, '[data-panel="ready"]');
+  showOnly(readyPanel, 'ready-variant', state.rejoin ? 'rejoin' : 'new');
+  showOnly(readyPanel, 'permission-note', state.permission === 'granted' ? 'granted' : 'ask');
+  showOnly(part(root, '[data-panel="microphoneError"]'), 'mic-problem', state.micProblem ?? 'other');
+  const reason = state.endReason ?? 'USER_INITIATED';
+  const known = ['USER_INITIATED', 'TIMEOUT', 'AI_INITIATED'].includes(reason);
+  showOnly(part(root, '[data-panel="ending"]'), 'end-reason', known ? reason : 'OTHER');
+  renderError(root, state);
+}
+
+/**
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ */
+function renderError(root, state) {
+  const panel = part(root, '[data-panel="error"]');
+  const error = state.error;
+  showOnly(panel, 'error-kind', error?.kind ?? '');
+  const message = part(panel, '[data-error-message]');
+  message.textContent = error?.message ?? '';
+  message.hidden = !error?.message || !['server', 'ticket', 'replaced'].includes(error.kind);
+  const kind = error?.kind ?? '';
+  part(panel, '[data-error-action="signin"]').hidden = kind !== 'signedOut';
+  part(panel, '[data-error-action="retry"]').hidden = kind === 'signedOut';
+  showOnly(panel, 'retry-label', kind === 'replaced' ? 'replaced' : 'default');
+}
+
+/**
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ * @param {TranscriptDisplay} transcript
+ */
+function renderCall(root, state, transcript) {
+  const showCall = LIVE_AREA_PHASES.includes(state.phase) || (state.phase === 'error' && state.transcript.length > 0);
+  part(root, '[data-live]').hidden = !showCall;
+  part(root, '[data-reconnecting]').hidden = state.phase !== 'reconnecting';
+  part(root, '[data-attempt]').textContent = String(state.attempt);
+
+  const active = ['connecting', 'live', 'reconnecting'].includes(state.phase);
+  const controls = part(root, '.controls');
+  controls.hidden = state.phase === 'error';
+  const mute = /** @type {HTMLButtonElement} */ (part(root, '[data-action="mute"]'));
+  mute.disabled = !active;
+  mute.setAttribute('aria-pressed', String(state.muted));
+  part(root, '[data-mic]').dataset.muted = String(state.muted);
+  showOnly(part(root, '[data-mic-state]'), 'mic-state-text', state.muted ? 'muted' : 'on');
+  /** @type {HTMLButtonElement} */ (part(root, '[data-action="end"]')).disabled = state.phase !== 'live';
+  const toggle = /** @type {HTMLButtonElement} */ (part(root, '[data-action="toggle-transcript"]'));
+  toggle.disabled = state.phase === 'ending';
+  toggle.setAttribute('aria-expanded', String(!state.transcriptHidden));
+  showOnly(toggle, 'transcript-toggle-text', state.transcriptHidden ? 'show' : 'hide');
+  part(root, '[data-transcript-body]').hidden = state.transcriptHidden;
+  part(root, '[data-transcript-hidden-note]').hidden = !state.transcriptHidden;
+  transcript.render(state.transcript);
+}
+
+/**
+ * After a phase change, put keyboard focus somewhere sensible if it was lost (the focused
+ * button disappeared or was disabled): the heading of the panel now shown.
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ * @param {SessionState|null} previous
+ */
+function manageFocus(root, state, previous) {
+  if (previous === null || previous.phase === state.phase) return;
+  const active = document.activeElement;
+  const lost = !active || active === document.body || !(/** @type {HTMLElement} */ (active).offsetParent)
+    || /** @type {HTMLButtonElement} */ (active).disabled;
+  const headings = [...root.querySelectorAll('[data-panel-heading]')].filter(
+    (heading) => /** @type {HTMLElement} */ (heading).offsetParent !== null,
+  );
+  const target = /** @type {HTMLElement|undefined} */ (headings[0]);
+  if (state.phase === 'error' || state.phase === 'permissionsDenied' || state.phase === 'microphoneError') {
+    target?.focus();
+  } else if (lost) {
+    (target ?? part(root, '[data-action="mute"]')).focus();
+  }
+}
+
+/**
+ * Bring the whole page in line with `state`.
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ * @param {SessionState|null} previous  null on the first render
+ * @param {TranscriptDisplay} transcript
+ */
+export function renderSession(root, state, previous, transcript) {
+  if (state.phase === 'left') return;
+  root.dataset.phase = state.phase;
+  renderHeader(root, state);
+  renderPanels(root, state);
+  renderCall(root, state, transcript);
+  if (previous && previous.phase !== state.phase) {
+    const announcement = ANNOUNCEMENTS[/** @type {keyof typeof ANNOUNCEMENTS} */ (state.phase)];
+    if (announcement) part(root, '[data-announcer]').textContent = announcement;
+  }
+  manageFocus(root, state, previous);
+}
