@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from interview_coach.db.models import Interview
+from interview_coach.db.models import Interview, TranscriptEntry
 from interview_coach.interviews import service
 from interview_coach.interviews.enums import EndReason, InterviewStatus, Speaker
 from interview_coach.interviews.speech import Segment
@@ -65,8 +66,11 @@ def material_from(interview: Interview, lines: list[Line], segments: list[Segmen
     )
 
 
+def lines_from(entries: Iterable[TranscriptEntry]) -> list[Line]:
+    return [Line(entry.speaker, entry.text, entry.offset_ms) for entry in entries]
+
+
 async def load(session: AsyncSession, interview: Interview) -> Material:
     entries = await service.transcript(session, interview.id)
-    lines = [Line(entry.speaker, entry.text, entry.offset_ms) for entry in entries]
     segments = await speech_store.for_interview(session, interview.id)
-    return material_from(interview, lines, segments)
+    return material_from(interview, lines_from(entries), segments)

@@ -14,7 +14,7 @@ from interview_coach.auth.ratelimit import FailureLimiter
 from interview_coach.resources import Resources
 from interview_coach.web import csrf, errors
 from interview_coach.web.deps import SESSION_COOKIE
-from interview_coach.web.routes import api, auth_pages, pages
+from interview_coach.web.routes import api, auth_pages, feedback, pages
 from interview_coach.web.templating import STATIC_DIR
 
 
@@ -34,6 +34,7 @@ def create_app(resources: Resources) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(feedback.router)
     app.middleware("http")(_identify)
     return app
 

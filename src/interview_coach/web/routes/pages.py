@@ -112,10 +112,3 @@ async def session_page(
         return RedirectResponse(f"/interview/{interview.id}/feedback", status_code=303)
     context = {"interview": interview, "realtime_url": resources.settings.realtime_url()}
     return render(request, "session.html", context)
-
-
-@router.get("/interview/{interview_id}/feedback")
-async def feedback_page(request: Request, interview_id: str, user: UserDep, db: DbDep) -> Response:
-    interview = await service.get_owned(db, user.id, interview_id)
-    entries = await service.transcript(db, interview.id)
-    return render(request, "feedback.html", {"interview": interview, "entries": entries})

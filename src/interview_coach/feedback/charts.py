@@ -1,0 +1,185 @@
+"""Geometry for the server-rendered SVG charts; the templates only draw what is here.
+
+Each chart carries a title, a one-sentence description and the text each shape's
+``<title>`` shows, so it reads without seeing it; the page adds a text alternative too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interview_coach.feedback.formatting import DASH, clock, plural
+from interview_coach.feedback.thresholds import ANSWER_RANGE_MS
+from interview_coach.feedback.timing import Timing
+
+WIDTH = 800
+LABEL_WIDTH = 110
+PLOT_RIGHT = WIDTH - 20
+TICK_STEPS_MS = (5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000)
+MAX_TICKS = 8
+MIN_BAR_WIDTH = 2.0
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str  # a CSS class suffix
+    title: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    title: str
+    description: str
+    rects: list[Rect] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    ticks: list[Label] = field(default_factory=list)
+    axis_y: float = 0.0
+
+
+def _scale(span_ms: int) -> float:
+    return (PLOT_RIGHT - LABEL_WIDTH) / max(span_ms, 1)
+
+
+def _ticks(span_ms: int, scale: float, y: float) -> list[Label]:
+    step = next((s for s in TICK_STEPS_MS if span_ms / s <= MAX_TICKS), TICK_STEPS_MS[-1])
+    return [
+        Label(LABEL_WIDTH + at * scale, y, clock(at), "middle")
+        for at in range(0, span_ms + 1, step)
+    ]
+
+
+def timeline(timing: Timing) -> Chart | None:
+    """Two lanes, interviewer and you, across the whole session."""
+    if not timing.turns and not timing.segments:
+        return None
+    span = max(
+        [timing.session_ms]
+        + [s.end_ms for s in timing.segments]
+        + [end for turn in timing.turns for _, end in turn.spans]
+    )
+    scale = _scale(span)
+    lanes = {"ai": 16.0, "user": 56.0}
+    height = 28.0
+    rects: list[Rect] = []
+    for turn in timing.turns:
+        for start, end in turn.spans:
+            note = " (end estimated)" if turn.estimated else ""
+            rects.append(
+                Rect(
+                    LABEL_WIDTH + start * scale,
+                    lanes["ai"],
+                    max((end - start) * scale, MIN_BAR_WIDTH),
+                    height,
+                    "ai",
+                    f"Interviewer {clock(start)}{DASH}{clock(end)}{note}",
+                )
+            )
+    for segment in timing.segments:
+        rects.append(
+            Rect(
+                LABEL_WIDTH + segment.start_ms * scale,
+                lanes["user"],
+                max(segment.duration_ms * scale, MIN_BAR_WIDTH),
+                height,
+                "user",
+                f"You {clock(segment.start_ms)}{DASH}{clock(segment.end_ms)}",
+            )
+        )
+    axis_y = lanes["user"] + height + 10
+    user_talk = clock(timing.user_speaking_ms)
+    ai_talk = clock(timing.interviewer_speaking_ms)
+    return Chart(
+        width=WIDTH,
+        height=int(axis_y + 24),
+        title="Who spoke when",
+        description=(
+            f"Across {clock(span)}, the interviewer spoke in {plural(len(timing.turns), 'turn')} "
+            f"for about {ai_talk} and you spoke in "
+            f"{plural(len(timing.segments), 'stretch', 'stretches')} for {user_talk}."
+        ),
+        rects=rects,
+        labels=[
+            Label(LABEL_WIDTH - 10, lanes["ai"] + height / 2 + 5, "Interviewer", "end"),
+            Label(LABEL_WIDTH - 10, lanes["user"] + height / 2 + 5, "You", "end"),
+        ],
+        ticks=_ticks(span, scale, axis_y + 16),
+        axis_y=axis_y,
+    )
+
+
+def answer_bars(timing: Timing) -> Chart | None:
+    """One bar per question, its answer's length, over the recommended range."""
+    if not timing.answers:
+        return None
+    low, high = ANSWER_RANGE_MS
+    longest = max((a.duration_ms or 0 for a in timing.answers), default=0)
+    span = max(longest, high) * 11 // 10
+    scale = _scale(span)
+    row, bar = 34.0, 22.0
+    top = 8.0
+    bottom = top + row * len(timing.answers)
+    rects = [
+        Rect(
+            LABEL_WIDTH + low * scale,
+            top - 4,
+            (high - low) * scale,
+            bottom - top + 4,
+            "range",
+            f"Recommended answer length {clock(low)}{DASH}{clock(high)}",
+        )
+    ]
+    labels: list[Label] = []
+    for index, answer in enumerate(timing.answers):
+        y = top + index * row
+        name = f"Q{answer.number}" if answer.turn else "Opening"
+        labels.append(Label(LABEL_WIDTH - 10, y + bar / 2 + 5, name, "end"))
+        duration = answer.duration_ms
+        if duration is None:
+            text = "no answer heard" if not answer.heard else "length not measured"
+            labels.append(Label(LABEL_WIDTH + 6, y + bar / 2 + 5, text))
+            continue
+        verdict = {
+            "short": "shorter than recommended",
+            "long": "longer than recommended",
+        }.get(answer.length_verdict, "within the recommended range")
+        width = max(duration * scale, MIN_BAR_WIDTH)
+        rects.append(
+            Rect(
+                LABEL_WIDTH,
+                y,
+                width,
+                bar,
+                answer.length_verdict,
+                f"Answer {answer.number}: {clock(duration)}, {verdict}",
+            )
+        )
+        labels.append(Label(LABEL_WIDTH + width + 6, y + bar / 2 + 5, clock(duration)))
+    heard = [a for a in timing.answers if a.duration_ms is not None]
+    within = sum(1 for a in heard if a.length_verdict == "within")
+    return Chart(
+        width=WIDTH,
+        height=int(bottom + 28),
+        title="Answer lengths",
+        description=(
+            f"{plural(len(timing.answers), 'question')}; {within} of {len(heard)} measured "
+            f"answers within the recommended {clock(low)}{DASH}{clock(high)}."
+        ),
+        rects=rects,
+        labels=labels,
+        ticks=_ticks(span, scale, bottom + 18),
+        axis_y=bottom + 2,
+    )
