@@ -24,6 +24,7 @@ from websockets.typing import Origin
 from interview_coach.errors import AppError
 from interview_coach.interviewer.base import InterviewerFactory
 from interview_coach.interviewer.mock import mock_factory
+from interview_coach.interviews.speech.processor import speech_activity
 from interview_coach.realtime import logs, messages
 from interview_coach.realtime.admission import admit, check_ticket_scope
 from interview_coach.realtime.errors import (
@@ -69,7 +70,10 @@ class RealtimeServer:
         self.resources = resources
         self.settings = resources.settings
         self.sessions = SessionRegistry()
-        self.audio_processors: list[AudioProcessorFactory] = list(audio_processors)
+        self.audio_processors: list[AudioProcessorFactory] = [
+            speech_activity(resources),
+            *audio_processors,
+        ]
         self.interviewer_factory = interviewer_factory or mock_factory(self.settings)
         self.sweeper = GraceSweeper(resources, self.sessions)
         self._limits = Limits.from_settings(self.settings)

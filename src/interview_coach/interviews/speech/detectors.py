@@ -12,7 +12,8 @@ from typing import Protocol
 
 import webrtcvad
 
-SAMPLE_RATE = 16_000
+SAMPLE_RATE = 16_000  # what the browser sends (the protocol allows others)
+WEBRTC_SAMPLE_RATES = frozenset({8_000, 16_000, 32_000, 48_000})
 BYTES_PER_SAMPLE = 2  # 16-bit little-endian PCM, mono
 WEBRTC_FRAME_MS = 20
 # 0 (least) to 3 (most aggressive about calling a frame non-speech); 3 keeps light
@@ -25,7 +26,10 @@ WEBRTC_TRAILING_MS = 80
 
 
 class FrameDetector(Protocol):
-    """Says whether one fixed-size frame of 16 kHz PCM16 mono contains speech."""
+    """Says whether one fixed-size frame of PCM16 mono contains speech."""
+
+    @property
+    def sample_rate(self) -> int: ...
 
     @property
     def frame_ms(self) -> int: ...
@@ -41,8 +45,17 @@ class FrameDetector(Protocol):
 class WebRtcDetector:
     """Google's WebRTC voice-activity detector (``webrtcvad-wheels``), 20 ms frames."""
 
-    def __init__(self, aggressiveness: int = WEBRTC_AGGRESSIVENESS) -> None:
+    def __init__(
+        self, sample_rate: int = SAMPLE_RATE, aggressiveness: int = WEBRTC_AGGRESSIVENESS
+    ) -> None:
+        if sample_rate not in WEBRTC_SAMPLE_RATES:
+            raise ValueError(f"WebRTC VAD cannot read {sample_rate} Hz audio")
         self._vad = webrtcvad.Vad(aggressiveness)
+        self._sample_rate = sample_rate
+
+    @property
+    def sample_rate(self) -> int:
+        return self._sample_rate
 
     @property
     def frame_ms(self) -> int:
@@ -53,8 +66,8 @@ class WebRtcDetector:
         return WEBRTC_TRAILING_MS
 
     def is_speech(self, frame: bytes) -> bool:
-        return bool(self._vad.is_speech(frame, SAMPLE_RATE))
+        return bool(self._vad.is_speech(frame, self._sample_rate))
 
 
-def frame_bytes(frame_ms: int) -> int:
-    return SAMPLE_RATE * frame_ms // 1000 * BYTES_PER_SAMPLE
+def frame_bytes(sample_rate: int, frame_ms: int) -> int:
+    return sample_rate * frame_ms // 1000 * BYTES_PER_SAMPLE

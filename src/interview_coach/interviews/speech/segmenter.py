@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from interview_coach.interviews.speech.detectors import (
     BYTES_PER_SAMPLE,
-    SAMPLE_RATE,
     FrameDetector,
     WebRtcDetector,
     frame_bytes,
@@ -43,7 +42,7 @@ class Segment:
 
 
 class SpeechSegmenter:
-    """Feed it consecutive chunks of 16 kHz PCM16 mono; it returns segments as they finish."""
+    """Feed it consecutive chunks of PCM16 mono; it returns segments as they finish."""
 
     def __init__(
         self,
@@ -55,7 +54,8 @@ class SpeechSegmenter:
     ) -> None:
         self._detector: FrameDetector = detector or WebRtcDetector()
         self._frame_ms = self._detector.frame_ms
-        self._frame_bytes = frame_bytes(self._frame_ms)
+        self._rate = self._detector.sample_rate
+        self._frame_bytes = frame_bytes(self._rate, self._frame_ms)
         self._min_speech_ms = min_speech_ms
         self._onset_gap_ms = onset_gap_ms
         self._hangover_ms = hangover_ms
@@ -104,7 +104,7 @@ class SpeechSegmenter:
     def _expected_offset(self) -> int | None:
         if self._position_ms is None:
             return None
-        buffered_ms = len(self._buffer) // BYTES_PER_SAMPLE * 1000 // SAMPLE_RATE
+        buffered_ms = len(self._buffer) // BYTES_PER_SAMPLE * 1000 // self._rate
         return self._position_ms + buffered_ms
 
     def _step(self, speech: bool) -> Segment | None:
