@@ -129,7 +129,7 @@ function renderError(root, state) {
   showOnly(panel, 'error-kind', error?.kind ?? '');
   const message = part(panel, '[data-error-message]');
   message.textContent = error?.message ?? '';
-  message.hidden = !error?.message || !['server', 'ticket', 'replaced'].includes(error.kind);
+  message.hidden = !error?.message || !['server', 'refused', 'ticket', 'replaced'].includes(error.kind);
   const kind = error?.kind ?? '';
   part(panel, '[data-error-action="signin"]').hidden = kind !== 'signedOut';
   part(panel, '[data-error-action="retry"]').hidden = kind === 'signedOut';

@@ -12,7 +12,7 @@
  * @typedef {'USER'|'AI'|'UNKNOWN'} SpeakerName
  * @typedef {'LISTENING'|'THINKING'|'SPEAKING'} AiStatus
  * @typedef {{id: string, speaker: SpeakerName, text: string, final: boolean, offsetMs: number}} Entry
- * @typedef {'server'|'connectionLost'|'connectFailed'|'replaced'|'signedOut'|'ticket'|'load'} ErrorKind
+ * @typedef {'server'|'refused'|'connectionLost'|'connectFailed'|'replaced'|'signedOut'|'ticket'|'load'} ErrorKind
  * @typedef {{kind: ErrorKind, message: string, code: number|null}} SessionError
  *
  * @typedef {object} SessionState
@@ -68,8 +68,11 @@ export const TIME_WARNING_SECONDS = 120;
 /** WebSocket close code for "service restart": always worth reconnecting. */
 export const CLOSE_SERVICE_RESTART = 1012;
 
-/** Server `Error` codes that mean the interview is already over: go to its feedback. */
-export const INTERVIEW_OVER_CODES = new Set([4409, 4410]);
+/** Close code for a server fault; once live, the server asks us to reconnect after one. */
+export const CLOSE_INTERNAL_ERROR = 1011;
+
+/** Server `Error` code (and close code) for "the interview is already over". */
+export const INTERVIEW_OVER = 4410;
 
 /**
  * The state the page starts in.
@@ -319,10 +322,15 @@ export function transition(state, event) {
 
     case 'serverError':
       if (!['connecting', 'live', 'reconnecting', 'ending'].includes(state.phase)) return state;
-      if (INTERVIEW_OVER_CODES.has(event.code)) {
+      if (event.code === INTERVIEW_OVER) {
         return update(state, { phase: 'ending', redirectTo: feedbackUrl(state), aiStatus: null });
       }
-      return fail(state, { kind: 'server', message: event.message, code: event.code });
+      if (isRetryable(state, event.code)) return state; // the close that follows reconnects
+      return fail(state, {
+        kind: state.everLive ? 'server' : 'refused',
+        message: event.message,
+        code: event.code,
+      });
 
     case 'ticketRejected':
       if (!['connecting', 'reconnecting'].includes(state.phase)) return state;
@@ -344,6 +352,17 @@ export function transition(state, event) {
 }
 
 /**
+ * Whether a server fault with this code is worth reconnecting after: a restart always;
+ * a server error only once the interview was live (the server asks to reconnect then).
+ * @param {SessionState} state
+ * @param {number} code
+ * @returns {boolean}
+ */
+function isRetryable(state, code) {
+  return code === CLOSE_SERVICE_RESTART || (code === CLOSE_INTERNAL_ERROR && state.everLive);
+}
+
+/**
  * An unexpected close, a socket error, or a failed ticket request.
  * @param {SessionState} state
  * @param {number} code  WebSocket close code (0 when no socket was open)
@@ -355,7 +374,7 @@ function onDisconnected(state, code, now) {
     // The server closes after SessionEnded; a close without it still ends here.
     return state.redirectTo ? state : update(state, { redirectTo: feedbackUrl(state) });
   }
-  if (state.phase === 'connecting' && !state.everLive && code !== CLOSE_SERVICE_RESTART) {
+  if (state.phase === 'connecting' && !isRetryable(state, code)) {
     return fail(state, { kind: 'connectFailed', message: '', code: code || null });
   }
   if (state.phase === 'live' || state.phase === 'connecting') {
