@@ -165,6 +165,8 @@ class RealtimeServer:
                 frame = await transport.recv()
         except TimeoutError:
             raise StartTimeout(f"No StartRequest arrived within {timeout:g} seconds.") from None
+        if self._stopping:
+            raise ServerRestarting(RESTARTING_MESSAGE)
         request = core.receive(frame, asyncio.get_running_loop().time())
         if not isinstance(request, StartRequested):
             raise ProtocolViolation(

@@ -1,0 +1,173 @@
+"""Frames the server must refuse, limits it enforces, and audio it accepts and counts."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from interview_coach.interviews.enums import InterviewStatus
+from interview_coach.realtime.errors import CloseCode
+from interview_coach.realtime.processors import ProcessorContext
+from interview_coach.realtime.server import RealtimeServer
+from interview_coach.resources import Resources
+
+from .conftest import CHUNK_40MS, Seat, ServerFactory, client, eventually, load, url_of
+
+
+async def test_malformed_binary_frame(url: str) -> None:
+    """Bytes that are not protobuf get Error 1007 as binary protobuf, then the close."""
+    async with client(url, "binary") as c:
+        await c.ws.send(b"\xff\xff\xff")
+        error, code = await c.error_and_close()
+    assert error.code == code == CloseCode.INVALID_PAYLOAD
+
+
+async def test_malformed_json_frame(url: str) -> None:
+    """Text that is not JSON gets Error 1007 as JSON, then the close."""
+    async with client(url, "json") as c:
+        await c.ws.send("{not json")
+        error, code = await c.error_and_close()
+    assert error.code == code == CloseCode.INVALID_PAYLOAD
+
+
+async def test_json_with_unknown_field(url: str, seat: Seat) -> None:
+    """Unknown JSON fields are rejected (1007) with the field named, not silently dropped."""
+    request = {
+        "authToken": seat.token,
+        "interviewId": seat.interview.id,
+        "audioConfig": {"encoding": "LINEAR_PCM", "sampleRateHertz": 16000},
+        "userId": 7,
+    }
+    frame = json.dumps({"startRequest": request})
+    async with client(url, "json") as c:
+        await c.ws.send(frame)
+        error, code = await c.error_and_close()
+    assert error.code == code == CloseCode.INVALID_PAYLOAD
+    assert "userId" in error.message
+
+
+async def test_oversized_frame(url: str, seat: Seat, resources: Resources, encoding: str) -> None:
+    """A frame above max_frame_bytes gets Error 1009; the interview stays rejoinable."""
+    async with client(url, encoding) as c:
+        await c.join(seat)
+        await c.audio(b"\x00" * (resources.settings.max_frame_bytes + 2))
+        messages = await c.until("error")
+        code = await c.closed()
+    assert messages[-1].error.code == code == CloseCode.MESSAGE_TOO_BIG
+    assert (await load(resources, seat.interview.id)).status == InterviewStatus.IN_PROGRESS
+
+
+async def test_audio_flood(url: str, seat: Seat, resources: Resources, encoding: str) -> None:
+    """Audio much faster than real time is cut off with 4429 once the burst is spent."""
+    burst_chunks = int(resources.settings.audio_burst_seconds / 0.04)
+    async with client(url, encoding) as c:
+        await c.join(seat)
+        for _ in range(burst_chunks + 20):
+            await c.audio()
+        messages = await c.until("error")
+        code = await c.closed()
+    assert messages[-1].error.code == code == CloseCode.RATE_LIMITED
+    assert (await load(resources, seat.interview.id)).status == InterviewStatus.IN_PROGRESS
+
+
+async def test_odd_sized_audio(url: str, seat: Seat) -> None:
+    """Audio that is not whole 16-bit samples gets 1007."""
+    async with client(url) as c:
+        await c.join(seat)
+        await c.audio(b"\x00\x01\x02")
+        error = (await c.until("error"))[-1].error
+    assert error.code == CloseCode.INVALID_PAYLOAD
+
+
+async def test_second_start_request(url: str, seat: Seat) -> None:
+    """A second StartRequest on a live connection is a protocol violation (1008)."""
+    async with client(url) as c:
+        await c.join(seat)
+        await c.start(seat.token, seat.interview.id)
+        error = (await c.until("error"))[-1].error
+        code = await c.closed()
+    assert error.code == code == CloseCode.POLICY_VIOLATION
+
+
+async def test_audio_chunks_are_counted(
+    server: RealtimeServer, seat: Seat, encoding: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Accepted chunks show on the live session's counter and in the end-of-session log."""
+    caplog.set_level(logging.INFO, logger="interview_coach.realtime")
+    async with client(url_of(server), encoding) as c:
+        await c.join(seat)
+        for _ in range(10):
+            await c.audio()
+
+        async def counted() -> bool:
+            session = server.sessions.get(seat.interview.id)
+            return session is not None and session.stats.audio_chunks == 10
+
+        await eventually(counted)
+        await c.end()
+        await c.closed()
+
+    def ended() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if getattr(r, "event", None) == "session.ended"]
+
+    async def logged() -> bool:
+        return bool(ended())
+
+    await eventually(logged)
+    assert ended()[-1].fields["audio_chunks"] == 10  # type: ignore[attr-defined]
+    assert server.sessions.audio_chunks_total == 10
+    assert seat.token not in caplog.text
+
+
+class Recorder:
+    """An audio processor that remembers what it was given."""
+
+    def __init__(self, context: ProcessorContext) -> None:
+        self.context = context
+        self.chunks: list[tuple[int, int]] = []
+        self.closed_at: int | None = None
+
+    async def process(self, pcm: bytes, offset_ms: int) -> None:
+        self.chunks.append((len(pcm), offset_ms))
+
+    async def close(self, offset_ms: int) -> None:
+        self.closed_at = offset_ms
+
+
+async def test_audio_reaches_processors_with_offsets(
+    start_server: ServerFactory, seat: Seat
+) -> None:
+    """Each chunk reaches every processor with its offset from the start, then close."""
+    recorders: list[Recorder] = []
+
+    def factory(context: ProcessorContext) -> Recorder:
+        recorders.append(Recorder(context))
+        return recorders[-1]
+
+    server = await start_server(server_kwargs={"audio_processors": [factory]})
+    async with client(url_of(server)) as c:
+        start = await c.join(seat)
+        for _ in range(5):
+            await c.audio()
+        await c.end()
+        await c.closed()
+    [recorder] = recorders
+    base = start.elapsed_ms
+    assert recorder.context.sample_rate == 16000
+    assert recorder.chunks == [(len(CHUNK_40MS), base + 40 * i) for i in range(5)]
+    assert recorder.closed_at == base + 200
+
+
+async def test_repeated_end_request(url: str, seat: Seat, resources: Resources) -> None:
+    """Two EndRequests in a row get one SessionEnded and a normal close."""
+    async with client(url) as c:
+        await c.join(seat)
+        await c.end()
+        await c.end()
+        messages = await c.until("session_ended")
+        code = await c.closed()
+    assert code == CloseCode.NORMAL
+    assert [m.WhichOneof("payload") for m in messages].count("session_ended") == 1
+    assert (await load(resources, seat.interview.id)).status == InterviewStatus.COMPLETED

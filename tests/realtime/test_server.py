@@ -1,0 +1,118 @@
+"""The server around the sessions: handshake checks, health, and stopping without loss."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import textwrap
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from interview_coach.config import Settings
+from interview_coach.interviews.enums import InterviewStatus
+from interview_coach.realtime.errors import CloseCode
+from interview_coach.realtime.server import RealtimeServer
+from interview_coach.resources import Resources
+
+from .conftest import Seat, ServerFactory, client, load, url_of
+
+
+async def test_health_check(server: RealtimeServer) -> None:
+    """GET /healthz on the WebSocket port answers 200 for load balancers."""
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"http://127.0.0.1:{server.port}/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok\n"
+
+
+async def test_foreign_origin_is_rejected(url: str) -> None:
+    """A page from another origin cannot open the socket (HTTP 403 at the handshake)."""
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(url, origin="http://evil.example"):  # type: ignore[arg-type]
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_web_app_origin_is_accepted(url: str, seat: Seat, settings: Settings) -> None:
+    """The web app's own origin passes the handshake and can start a session."""
+    async with client(url, origin=settings.web_origin()) as c:
+        assert (await c.join(seat)).session_id
+
+
+async def test_compression_is_not_negotiated(url: str) -> None:
+    """permessage-deflate stays off even when the client offers it (as browsers do)."""
+    async with connect(url) as ws:  # offers permessage-deflate by default
+        assert ws.response is not None
+        assert "Sec-WebSocket-Extensions" not in ws.response.headers
+
+
+async def test_shutdown_mid_session_loses_nothing(
+    start_server: ServerFactory, seat: Seat, resources: Resources, encoding: str
+) -> None:
+    """stop() sends Error 1012 and closes with 1012; a new server resumes the interview."""
+    first = await start_server()
+    async with client(url_of(first), encoding) as c:
+        await c.join(seat)
+        said = await c.finals(1)
+        await first.stop()
+        error = (await c.until("error"))[-1].error
+        code = await c.closed()
+    assert error.code == code == CloseCode.SERVICE_RESTART
+    assert (await load(resources, seat.interview.id)).status == InterviewStatus.IN_PROGRESS
+    second = await start_server()
+    async with client(url_of(second), encoding) as c:
+        start = await c.join(seat)
+        resent = (await c.expect("partial_transcript")).partial_transcript
+    assert start.resumed
+    assert resent == said[0]
+
+
+async def test_sigterm_stops_gracefully(seat: Seat, settings: Settings, tmp_path: Path) -> None:
+    """run_realtime turns SIGTERM into a graceful stop: 1012 to the client, exit 0."""
+    program = textwrap.dedent(
+        """
+        import asyncio, logging, sys
+        from interview_coach.config import Settings
+        from interview_coach.realtime.server import run_realtime
+        from interview_coach.resources import Resources
+
+        logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+        settings = Settings()
+        asyncio.run(run_realtime(Resources.from_settings(settings), "127.0.0.1", 0))
+        """
+    )
+    env = {
+        **os.environ,
+        "INTERVIEW_COACH_DATABASE_URL": settings.resolved_database_url(),
+        "INTERVIEW_COACH_SECRET_KEY": settings.signing_key(),
+        "INTERVIEW_COACH_DATA_DIR": str(tmp_path),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", program, env=env, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(20):
+            line = ""
+            while "server.listening" not in line:
+                line = (await process.stdout.readline()).decode()
+                assert line, "server exited before listening"
+        port = int(line.split("port=")[1].split()[0])
+        async with client(f"ws://127.0.0.1:{port}") as c:
+            await c.join(seat)
+            process.send_signal(signal.SIGTERM)
+            error = (await c.until("error"))[-1].error
+            code = await c.closed()
+        assert error.code == code == CloseCode.SERVICE_RESTART
+        async with asyncio.timeout(10):
+            assert await process.wait() == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
