@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-
-from conftest import UserFactory
 
 from interview_coach.auth import web_sessions
 from interview_coach.db.base import utcnow
+from interview_coach.db.models import User
 from interview_coach.resources import Resources
+
+UserFactory = Callable[..., Awaitable[User]]
 
 
 async def test_token_identifies_its_user_until_expiry(

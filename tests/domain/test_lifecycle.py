@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
-from conftest import UserFactory
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from interview_coach.db.models import Interview
+from interview_coach.db.models import Interview, User
 from interview_coach.interviews import lifecycle, service
 from interview_coach.interviews.enums import EndReason, InterviewStatus
 from interview_coach.resources import Resources
+
+UserFactory = Callable[..., Awaitable[User]]
 
 Transition = Callable[[AsyncSession], Awaitable[bool]]
 

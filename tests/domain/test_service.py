@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 
 import pytest
-from conftest import UserFactory
 from sqlalchemy import func, select
 
-from interview_coach.db.models import Interview
+from interview_coach.db.models import Interview, User
 from interview_coach.errors import NotFound, ValidationFailed
 from interview_coach.interviews import lifecycle, service
 from interview_coach.interviews.enums import DEFAULT_PERSONA, InterviewStatus
 from interview_coach.resources import Resources
+
+UserFactory = Callable[..., Awaitable[User]]
 
 
 async def _count(resources: Resources) -> int:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from conftest import TEST_PASSWORD, UserFactory
 from fastapi import FastAPI
 
 from interview_coach.db.models import Interview, User
@@ -16,6 +15,8 @@ from interview_coach.interviews import service
 from interview_coach.resources import Resources
 from interview_coach.web.app import create_app
 
+PASSWORD = "a web test password"
+UserFactory = Callable[..., Awaitable[User]]
 META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
@@ -37,7 +38,7 @@ class Browser:
         """Submit a form the way the page does, with its hidden csrf_token."""
         return await self.http.post(path, data={"csrf_token": await self.csrf_token(), **data})
 
-    async def sign_in(self, email: str, password: str = TEST_PASSWORD) -> httpx.Response:
+    async def sign_in(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return await self.post_form("/signin", {"email": email, "password": password})
 
 
@@ -50,7 +51,17 @@ def app(resources: Resources) -> FastAPI:
 
 
 @pytest.fixture
-async def new_browser(app: FastAPI, make_user: UserFactory) -> AsyncIterator[BrowserFactory]:
+def make_account(make_user: UserFactory) -> UserFactory:
+    """An account whose password is ``PASSWORD``."""
+
+    async def factory(email: str | None = None) -> User:
+        return await make_user(email, password=PASSWORD)
+
+    return factory
+
+
+@pytest.fixture
+async def new_browser(app: FastAPI, make_account: UserFactory) -> AsyncIterator[BrowserFactory]:
     """Make browsers: anonymous, or signed in as a new user (``signed_in=True``)."""
     clients: list[httpx.AsyncClient] = []
 
@@ -61,7 +72,7 @@ async def new_browser(app: FastAPI, make_user: UserFactory) -> AsyncIterator[Bro
         clients.append(http)
         browser = Browser(http)
         if signed_in:
-            browser.user = await make_user()
+            browser.user = await make_account()
             response = await browser.sign_in(browser.user.email)
             assert response.status_code == 303, response.text
         return browser

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import TEST_PASSWORD, UserFactory
 from sqlalchemy import select, update
 
 from interview_coach.auth.web_sessions import hash_token
@@ -15,7 +14,7 @@ from interview_coach.resources import Resources
 from interview_coach.web.deps import SESSION_COOKIE
 from interview_coach.web.routes.auth_pages import WRONG_CREDENTIALS, safe_next
 
-from .conftest import Browser, BrowserFactory
+from .conftest import PASSWORD, Browser, BrowserFactory, UserFactory
 
 
 async def _user_count(resources: Resources) -> int:
@@ -29,7 +28,7 @@ async def _user_count(resources: Resources) -> int:
 async def test_sign_up_creates_account_and_signs_in(anonymous: Browser) -> None:
     """A valid sign-up redirects to the dashboard, already signed in."""
     response = await anonymous.post_form(
-        "/signup", {"email": "New.Person@Example.com", "password": TEST_PASSWORD, "name": "Ann"}
+        "/signup", {"email": "New.Person@Example.com", "password": PASSWORD, "name": "Ann"}
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/"
@@ -41,7 +40,7 @@ async def test_sign_up_creates_account_and_signs_in(anonymous: Browser) -> None:
 
 async def test_sign_up_stores_email_lower_case(anonymous: Browser, resources: Resources) -> None:
     """Emails are kept lower-cased so they compare case-insensitively."""
-    await anonymous.post_form("/signup", {"email": "Mixed@Example.COM", "password": TEST_PASSWORD})
+    await anonymous.post_form("/signup", {"email": "Mixed@Example.COM", "password": PASSWORD})
     async with resources.sessions() as session:
         emails = (await session.scalars(select(User.email))).all()
     assert emails == ["mixed@example.com"]
@@ -52,7 +51,7 @@ async def test_sign_up_invalid_email_shows_inline_error(
 ) -> None:
     """An invalid email re-renders the form with a field error and keeps what was typed."""
     response = await anonymous.post_form(
-        "/signup", {"email": "not-an-email", "password": TEST_PASSWORD, "name": "Ann"}
+        "/signup", {"email": "not-an-email", "password": PASSWORD, "name": "Ann"}
     )
     assert response.status_code == 422
     assert 'data-error="email"' in response.text
@@ -77,12 +76,12 @@ async def test_sign_up_short_password_shows_inline_error(
 
 
 async def test_sign_up_duplicate_email_any_case_is_refused(
-    anonymous: Browser, make_user: UserFactory, resources: Resources
+    anonymous: Browser, make_account: UserFactory, resources: Resources
 ) -> None:
     """An email that exists in another letter case is a duplicate, with a way forward."""
-    await make_user("taken@example.com")
+    await make_account("taken@example.com")
     response = await anonymous.post_form(
-        "/signup", {"email": "TAKEN@example.com", "password": TEST_PASSWORD}
+        "/signup", {"email": "TAKEN@example.com", "password": PASSWORD}
     )
     assert response.status_code == 422
     assert "already exists. Sign in instead." in response.text
@@ -93,9 +92,9 @@ async def test_sign_up_duplicate_email_any_case_is_refused(
 # ---------------------------------------------------------------- sign in
 
 
-async def test_sign_in_with_right_password(anonymous: Browser, make_user: UserFactory) -> None:
+async def test_sign_in_with_right_password(anonymous: Browser, make_account: UserFactory) -> None:
     """Correct credentials open a session cookie and go to the dashboard."""
-    user = await make_user("ann@example.com")
+    user = await make_account("ann@example.com")
     response = await anonymous.sign_in("ANN@example.com")
     assert response.status_code == 303
     assert response.headers["location"] == "/"
@@ -109,10 +108,10 @@ async def test_sign_in_with_right_password(anonymous: Browser, make_user: UserFa
 
 
 async def test_wrong_password_and_unknown_email_read_the_same(
-    anonymous: Browser, make_user: UserFactory
+    anonymous: Browser, make_account: UserFactory
 ) -> None:
     """The error never reveals whether the email has an account."""
-    await make_user("ann@example.com")
+    await make_account("ann@example.com")
     wrong_password = await anonymous.sign_in("ann@example.com", "not the password")
     unknown_email = await anonymous.sign_in("nobody@example.com", "not the password")
     assert wrong_password.status_code == unknown_email.status_code == 401
@@ -134,11 +133,11 @@ async def test_session_table_keeps_only_the_token_hash(
 
 
 async def test_cookies_are_secure_under_https(
-    new_browser: BrowserFactory, make_user: UserFactory
+    new_browser: BrowserFactory, make_account: UserFactory
 ) -> None:
     """Over https both the session and the CSRF cookie are marked Secure."""
     browser = await new_browser(scheme="https")
-    user = await make_user()
+    user = await make_account()
     response = await browser.sign_in(user.email)
     assert response.status_code == 303
     cookies = response.headers.get_list("set-cookie")
@@ -196,8 +195,8 @@ async def test_signing_in_again_revokes_the_previous_session(
 @pytest.mark.parametrize(
     ("path", "data"),
     [
-        ("/signup", {"email": "ann@example.com", "password": TEST_PASSWORD}),
-        ("/signin", {"email": "ann@example.com", "password": TEST_PASSWORD}),
+        ("/signup", {"email": "ann@example.com", "password": PASSWORD}),
+        ("/signin", {"email": "ann@example.com", "password": PASSWORD}),
         ("/signout", {}),
         ("/interviews/new", {"job_title": "Engineer"}),
     ],
@@ -239,10 +238,10 @@ async def test_form_post_from_a_browser_without_the_csrf_cookie_is_refused(
 
 
 async def test_repeated_failures_are_rate_limited_with_retry_after(
-    anonymous: Browser, make_user: UserFactory, resources: Resources
+    anonymous: Browser, make_account: UserFactory, resources: Resources
 ) -> None:
     """After the allowed failures even the right password gets 429 and when to retry."""
-    user = await make_user()
+    user = await make_account()
     for _ in range(resources.settings.login_max_failures):
         assert (await anonymous.sign_in(user.email, "wrong password")).status_code == 401
     blocked = await anonymous.sign_in(user.email)
@@ -255,10 +254,10 @@ async def test_repeated_failures_are_rate_limited_with_retry_after(
 
 
 async def test_failures_below_the_limit_still_allow_sign_in(
-    anonymous: Browser, make_user: UserFactory, resources: Resources
+    anonymous: Browser, make_account: UserFactory, resources: Resources
 ) -> None:
     """One failure short of the limit, the right password still works."""
-    user = await make_user()
+    user = await make_account()
     for _ in range(resources.settings.login_max_failures - 1):
         await anonymous.sign_in(user.email, "wrong password")
     assert (await anonymous.sign_in(user.email)).status_code == 303
@@ -268,17 +267,17 @@ async def test_failures_below_the_limit_still_allow_sign_in(
 
 
 async def test_sign_in_returns_to_the_page_asked_for(
-    anonymous: Browser, make_user: UserFactory
+    anonymous: Browser, make_account: UserFactory
 ) -> None:
     """An anonymous page request goes to sign-in and comes back after it."""
-    user = await make_user()
+    user = await make_account()
     redirect = await anonymous.http.get("/interviews/new")
     assert redirect.status_code == 303
     assert redirect.headers["location"] == "/signin?next=%2Finterviews%2Fnew"
     form = await anonymous.http.get(redirect.headers["location"])
     assert 'name="next" value="/interviews/new"' in form.text
     response = await anonymous.post_form(
-        "/signin", {"email": user.email, "password": TEST_PASSWORD, "next": "/interviews/new"}
+        "/signin", {"email": user.email, "password": PASSWORD, "next": "/interviews/new"}
     )
     assert response.headers["location"] == "/interviews/new"
 
@@ -297,12 +296,12 @@ async def test_sign_in_returns_to_the_page_asked_for(
     ],
 )
 async def test_next_never_leaves_the_site(
-    anonymous: Browser, make_user: UserFactory, target: str
+    anonymous: Browser, make_account: UserFactory, target: str
 ) -> None:
     """Off-site, scheme and backslash targets all land on the dashboard instead."""
-    user = await make_user()
+    user = await make_account()
     response = await anonymous.post_form(
-        "/signin", {"email": user.email, "password": TEST_PASSWORD, "next": target}
+        "/signin", {"email": user.email, "password": PASSWORD, "next": target}
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/"
