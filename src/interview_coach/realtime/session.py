@@ -118,7 +118,8 @@ class LiveSession:
         self._pump: AudioPump | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._writes: set[asyncio.Task[Any]] = set()
-        self._finished: asyncio.Future[None] | None = None
+        self._settled: asyncio.Future[None] | None = None
+        self._goodbye: asyncio.Task[None] | None = None
         self._log = {
             "session": session_id,
             "interview": self._interview.id,
@@ -211,7 +212,7 @@ class LiveSession:
     # ------------------------------------------------------------ receiving
 
     async def run(self) -> None:
-        """Read frames until the session ends; returns once it is fully finished."""
+        """Read frames until the session ends; returns once the connection is closed."""
         outcome: Outcome
         try:
             while True:
@@ -229,6 +230,8 @@ class LiveSession:
             logs.log.exception("receive loop failed %s", logs.fields(**self._log))
             outcome = Faulted(CloseCode.INTERNAL_ERROR, INTERNAL_MESSAGE)
         await self._finish(outcome)
+        if self._goodbye is not None:
+            await self._goodbye
 
     def _on_audio(self, pcm: bytes) -> None:
         """Count the chunk and hand it to the processors; never waits (hot path)."""
@@ -314,31 +317,29 @@ class LiveSession:
         await self._finish(Faulted(CloseCode.SERVICE_RESTART, RESTARTING_MESSAGE))
 
     async def _finish(self, outcome: Outcome) -> None:
-        if self._finished is not None:
-            await asyncio.shield(self._finished)
+        """End the session once, whoever asks first. Returns when the interview is settled
+        (tasks stopped, writes landed, status recorded); the goodbye (last message and the
+        closing handshake, which a dead client can stall) goes on in the background, and
+        the connection's own handler waits for it in ``run``."""
+        if self._settled is not None:
+            await asyncio.shield(self._settled)
             return
-        self._finished = self._loop.create_future()
+        self._settled = self._loop.create_future()
         self._core.close()
-        reported: Outcome = outcome
         try:
-            await self._stop_tasks()
-            reported = await self._settle(outcome)
-            await self._say_goodbye(reported)
-        except Exception:
-            logs.log.exception("ending the session failed %s", logs.fields(**self._log))
-            await self._transport.close(CloseCode.INTERNAL_ERROR, "internal_error")
+            reported = await self._wind_down(outcome)
         finally:
             self._deps.registry.detach(self)
-            self._finished.set_result(None)
-            logs.event(
-                "session.ended",
-                outcome=_describe(reported),
-                audio_chunks=self.stats.audio_chunks,
-                audio_bytes=self.stats.audio_bytes,
-                audio_dropped=self.stats.audio_dropped,
-                elapsed_ms=self.elapsed_ms(),
-                **self._log,
-            )
+            self._settled.set_result(None)
+        self._goodbye = self._loop.create_task(self._say_goodbye(reported))
+
+    async def _wind_down(self, outcome: Outcome) -> Outcome:
+        try:
+            await self._stop_tasks()
+            return await self._settle(outcome)
+        except Exception:
+            logs.log.exception("ending the session failed %s", logs.fields(**self._log))
+            return Faulted(CloseCode.INTERNAL_ERROR, INTERNAL_MESSAGE)
 
     async def _stop_tasks(self) -> None:
         """Stop the interviewer and the clock (not the caller), let writes land, drain audio."""
@@ -367,17 +368,28 @@ class LiveSession:
         return Ended(reason or outcome.reason)
 
     async def _say_goodbye(self, outcome: Outcome) -> None:
-        if isinstance(outcome, Ended):
-            await self._send(messages.ended(outcome.reason))
-            await self._transport.close(CloseCode.NORMAL, outcome.reason.lower())
-        elif isinstance(outcome, Replaced):
-            await self._send(messages.replaced())
-            await self._transport.close(CloseCode.NORMAL, "replaced")
-        elif isinstance(outcome, Faulted):
-            await self._send(messages.error(outcome.close_code, outcome.message))
-            await self._transport.close(outcome.close_code, outcome.close_code.name.lower())
-        else:
-            await self._transport.close(CloseCode.NORMAL, "dropped")
+        try:
+            if isinstance(outcome, Ended):
+                await self._send(messages.ended(outcome.reason))
+                await self._transport.close(CloseCode.NORMAL, outcome.reason.lower())
+            elif isinstance(outcome, Replaced):
+                await self._send(messages.replaced())
+                await self._transport.close(CloseCode.NORMAL, "replaced")
+            elif isinstance(outcome, Faulted):
+                await self._send(messages.error(outcome.close_code, outcome.message))
+                await self._transport.close(outcome.close_code, outcome.close_code.name.lower())
+            else:
+                await self._transport.close(CloseCode.NORMAL, "dropped")
+        finally:
+            logs.event(
+                "session.ended",
+                outcome=_describe(outcome),
+                audio_chunks=self.stats.audio_chunks,
+                audio_bytes=self.stats.audio_bytes,
+                audio_dropped=self.stats.audio_dropped,
+                elapsed_ms=self.elapsed_ms(),
+                **self._log,
+            )
 
     async def _send(self, message: messages.Message) -> None:
         """Send if the connection is still there; a gone client is the receive loop's news."""
