@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from interview_coach.feedback.formatting import clock
+from interview_coach.feedback.formatting import clock, seconds
 from interview_coach.feedback.report import AnswerFigures, Point, Report
 from interview_coach.feedback.view import FeedbackView
 from interview_coach.interviews.enums import Speaker
@@ -87,7 +87,7 @@ def _answers_table(report: Report) -> list[str]:
 def _answer_row(answer: AnswerFigures, words: bool) -> str:
     question = escape(answer.question) if answer.question else "(before the first question)"
     length = clock(answer.duration_ms) if answer.duration_ms is not None else "no answer heard"
-    wait = clock(answer.wait_ms) if answer.wait_ms is not None else "\u2013"
+    wait = seconds(answer.wait_ms) if answer.wait_ms is not None else "\u2013"
     cells = [str(answer.number), question, length, wait, str(len(answer.long_pauses))]
     if words:
         pace = f"{answer.words_per_minute:g}" if answer.words_per_minute is not None else "\u2013"

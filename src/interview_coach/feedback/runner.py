@@ -55,10 +55,21 @@ class FeedbackRunner:
         task.add_done_callback(self._tasks.discard)
         return True
 
+    @property
+    def running(self) -> int:
+        """Generations started here and not finished yet."""
+        return len(self._tasks)
+
     async def wait_idle(self) -> None:
         """Until every started generation has finished (tests and shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        """Cancel generations still running (shutdown); their reports are retried later."""
+        for task in list(self._tasks):
+            task.cancel()
+        await self.wait_idle()
 
     async def _generate(self, interview_id: str, attempt: int) -> None:
         try:

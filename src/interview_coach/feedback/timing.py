@@ -199,7 +199,11 @@ def analyse(material: Material) -> Timing:
 
 
 def _turns(ai: list[Line], user_starts: list[int], session_end: int | None) -> list[Turn]:
-    """Merge consecutive interviewer lines with no user speech starting in between."""
+    """Group interviewer lines into turns: a turn ends at a question or where the user spoke.
+
+    "Good. Next one: what ...?" is one turn; three questions in a row with no answer are
+    three turns, each unanswered.
+    """
     turns: list[Turn] = []
     group: list[Line] = []
     for index, line in enumerate(ai):
@@ -209,7 +213,7 @@ def _turns(ai: list[Line], user_starts: list[int], session_end: int | None) -> l
             line.start_ms <= start < (following if following is not None else math.inf)
             for start in user_starts
         )
-        if following is None or user_between:
+        if following is None or user_between or "?" in line.text:
             turns.append(_turn(group, following if following is not None else session_end))
             group = []
     return turns
