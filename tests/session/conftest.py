@@ -27,7 +27,8 @@ async def _new_account(server: LiveServer) -> Account:
 
 @pytest.fixture
 def account(live_server: LiveServer) -> Account:
-    return live_server.run(_new_account(live_server))
+    created: Account = live_server.run(_new_account(live_server))
+    return created
 
 
 @pytest.fixture

@@ -131,7 +131,8 @@ class SessionPage:
                 interview = await service.create_interview(db, self.account.user_id, data)
                 return interview.id
 
-        return self.server.run(create())
+        interview_id: str = self.server.run(create())
+        return interview_id
 
     def mark_in_progress(self, interview_id: str) -> None:
         async def start() -> None:

@@ -61,7 +61,8 @@ def test_interview_from_sign_up_to_feedback(live_server: LiveServer, page: Any) 
             live = live_server.realtime.sessions.get(interview_id)
             return live.stats.audio_chunks if live is not None else 0
 
-        return live_server.run(count()) >= 10
+        counted: int = live_server.run(count())
+        return counted >= 10
 
     wait_until(chunks_counted, "the server to count 10 audio chunks")
 

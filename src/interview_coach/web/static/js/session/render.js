@@ -129,9 +129,11 @@ function renderError(root, state) {
   showOnly(panel, 'error-kind', error?.kind ?? '');
   const message = part(panel, '[data-error-message]');
   message.textContent = error?.message ?? '';
-  message.hidden = !error?.message || !['server', 'refused', 'ticket', 'replaced'].includes(error.kind);
+  // Only where the server's words add something to ours.
+  message.hidden = !error?.message || !['server', 'refused', 'ticket'].includes(error.kind);
   const kind = error?.kind ?? '';
   part(panel, '[data-error-action="signin"]').hidden = kind !== 'signedOut';
+  part(panel, '[data-error-action="dashboard"]').hidden = kind === 'signedOut';
   part(panel, '[data-error-action="retry"]').hidden = kind === 'signedOut';
   showOnly(panel, 'retry-label', kind === 'replaced' ? 'replaced' : 'default');
 }
@@ -154,7 +156,8 @@ function renderCall(root, state, transcript) {
   mute.disabled = !active;
   mute.setAttribute('aria-pressed', String(state.muted));
   part(root, '[data-mic]').dataset.muted = String(state.muted);
-  showOnly(part(root, '[data-mic-state]'), 'mic-state-text', state.muted ? 'muted' : 'on');
+  const micState = !active ? 'off' : state.muted ? 'muted' : 'on';
+  showOnly(part(root, '[data-mic-state]'), 'mic-state-text', micState);
   /** @type {HTMLButtonElement} */ (part(root, '[data-action="end"]')).disabled = state.phase !== 'live';
   const toggle = /** @type {HTMLButtonElement} */ (part(root, '[data-action="toggle-transcript"]'));
   toggle.disabled = state.phase === 'ending';
@@ -175,8 +178,11 @@ function renderCall(root, state, transcript) {
 function manageFocus(root, state, previous) {
   if (previous === null || previous.phase === state.phase) return;
   const active = document.activeElement;
-  const lost = !active || active === document.body || !(/** @type {HTMLElement} */ (active).offsetParent)
-    || /** @type {HTMLButtonElement} */ (active).disabled;
+  // On first load focus stays where the browser put it; later, a vanished or disabled
+  // button (Start, End) would drop keyboard users at the top of the page.
+  const lost = previous.phase === 'initializing' ? false
+    : !active || active === document.body || !(/** @type {HTMLElement} */ (active).offsetParent)
+      || /** @type {HTMLButtonElement} */ (active).disabled;
   const headings = [...root.querySelectorAll('[data-panel-heading]')].filter(
     (heading) => /** @type {HTMLElement} */ (heading).offsetParent !== null,
   );

@@ -160,7 +160,9 @@ function update(state, changes) {
  * @returns {SessionState}
  */
 function fail(state, error) {
-  return update(state, { phase: 'error', error, aiStatus: null, retryDeadlineMs: null });
+  // Unfinished lines will never finish now; the saved (final) ones stay on screen.
+  const transcript = state.transcript.filter((entry) => entry.final);
+  return update(state, { phase: 'error', error, transcript, aiStatus: null, retryDeadlineMs: null });
 }
 
 /**
