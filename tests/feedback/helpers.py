@@ -93,3 +93,10 @@ async def make_member(resources: Resources) -> User:
         db.add(user)
         await db.commit()
         return user
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0) -> None:
+    """Wait for an effect that has no event to wait on (a row appearing in the database)."""
+    async with asyncio.timeout(within):
+        while not await check():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)

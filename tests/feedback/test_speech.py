@@ -7,7 +7,7 @@ from array import array
 import pytest
 
 from feedback.audio import SAMPLE_RATE, Placed, chunks, mix, require_tools, synthesise
-from feedback.helpers import InterviewFactory, make_member
+from feedback.helpers import InterviewFactory, eventually, make_member
 from interview_coach.interviews.speech import Segment, SpeechSegmenter
 from interview_coach.interviews.speech import store as speech_store
 from interview_coach.interviews.speech.processor import SpeechActivityProcessor
@@ -122,10 +122,15 @@ async def test_segments_are_stored_as_they_finish(
         if offset_ms >= until_ms:
             break
         await processor.process(chunk, offset_ms)
-    async with resources.sessions() as db:
-        stored = await speech_store.for_interview(db, interview.id)
-    assert_close(stored, truth[:2])
 
+    async def stored() -> list[Segment]:
+        async with resources.sessions() as db:
+            return await speech_store.for_interview(db, interview.id)
+
+    async def both_stored() -> bool:
+        return len(await stored()) == 2
+
+    await eventually(both_stored)  # without closing the stream
+    assert_close(await stored(), truth[:2])
     await processor.close(until_ms)
-    async with resources.sessions() as db:
-        assert len(await speech_store.for_interview(db, interview.id)) == 2
+    assert len(await stored()) == 2

@@ -3,12 +3,13 @@
 The server hands each live session's audio to its processors in a task of their own
 (``realtime.processors.AudioPump``), never on the receive path. WebRTC VAD costs about a
 third of a millisecond of CPU per audio-second (docs/performance.md), so detection runs
-inline in that task; each finished segment is committed at once, so a crash loses nothing
-already said. A storage fault is logged and the segment kept for the next write.
+inline in that task; each finished segment is committed at once by a writer task, so a
+crash loses nothing already said and a slow database never delays the audio queue.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Protocol
@@ -22,6 +23,9 @@ from interview_coach.resources import Resources
 
 log = logging.getLogger(__name__)
 
+# A segment that cannot be stored is retried after these pauses, then given up (logged).
+RETRY_DELAYS_SECONDS = (0.1, 0.5, 2.0)
+
 
 class SessionInfo(Protocol):
     """What the processor needs from the server's ``ProcessorContext``."""
@@ -34,7 +38,11 @@ class SessionInfo(Protocol):
 
 
 class SpeechActivityProcessor:
-    """Finds the user's speech segments and stores each as soon as it is finished."""
+    """Finds the user's speech segments and stores each as soon as it is finished.
+
+    Detection runs inline (it is cheap); storing runs in a writer task of its own, so a slow
+    database never holds up the audio queue that other processors share.
+    """
 
     def __init__(
         self,
@@ -45,28 +53,40 @@ class SpeechActivityProcessor:
         self._sessions = sessions
         self._interview_id = interview_id
         self._segmenter = segmenter
-        self._unsaved: list[Segment] = []
+        self._pending: asyncio.Queue[Segment | None] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
 
     async def process(self, pcm: bytes, offset_ms: int) -> None:
-        finished = self._segmenter.feed(pcm, offset_ms)
-        if finished or self._unsaved:
-            await self._save(finished)
+        for segment in self._segmenter.feed(pcm, offset_ms):
+            self._enqueue(segment)
 
     async def close(self, offset_ms: int) -> None:
-        """The connection's audio ended: the segment still open ends where speech did."""
-        await self._save(self._segmenter.finish())
+        """The connection's audio ended: the open segment ends where speech did; all stored."""
+        for segment in self._segmenter.finish():
+            self._enqueue(segment)
+        if self._writer is not None:
+            self._pending.put_nowait(None)
+            # Shielded: if the server stops waiting, the writer still stores what it holds.
+            await asyncio.shield(self._writer)
 
-    async def _save(self, finished: list[Segment]) -> None:
-        self._unsaved.extend(finished)
-        while self._unsaved:
-            segment = self._unsaved[0]
-            try:
-                async with self._sessions() as session:
-                    await store.record(session, self._interview_id, segment)
-            except Exception:
-                log.exception("could not store a speech segment; will retry with the next one")
-                return
-            self._unsaved.pop(0)
+    def _enqueue(self, segment: Segment) -> None:
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+        self._pending.put_nowait(segment)
+
+    async def _write(self) -> None:
+        while (segment := await self._pending.get()) is not None:
+            for delay in (*RETRY_DELAYS_SECONDS, None):
+                try:
+                    async with self._sessions() as session:
+                        await store.record(session, self._interview_id, segment)
+                    break
+                except Exception:
+                    if delay is None:
+                        log.exception("speech segment %s lost: could not store it", segment)
+                        break
+                    log.warning("could not store a speech segment; retrying in %ss", delay)
+                    await asyncio.sleep(delay)
 
 
 class NoSpeechActivity:
