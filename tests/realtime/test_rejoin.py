@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from interview_coach.db.base import utcnow
@@ -127,3 +128,19 @@ async def test_live_session_is_never_swept(
         ended = (await c.until("session_ended"))[-1].session_ended
     assert ended.reason == pb.SessionEnded.USER_INITIATED
     assert (await load(resources, seat.interview.id)).end_reason == EndReason.USER_INITIATED
+
+
+async def test_replacing_does_not_wait_for_an_unresponsive_older_client(
+    url: str, seat: Seat
+) -> None:
+    """A stalled older tab (not reading, so no close reply) never delays the newer one."""
+    async with client(url) as older:
+        await older.join(seat)
+        await asyncio.sleep(0.5)  # the interviewer fills the older client's unread queue
+        async with client(url) as newer:
+            started = asyncio.get_running_loop().time()
+            start = await newer.join(seat)
+            assert asyncio.get_running_loop().time() - started < 1.0
+            assert start.resumed
+        kinds = [m.WhichOneof("payload") for m in await older.until("session_ended")]
+        assert kinds[-1] == "session_ended"
