@@ -43,3 +43,7 @@ document.addEventListener("input", (event) => {
   const radio = document.getElementById(field.dataset.selects);
   if (radio instanceof HTMLInputElement && field.value.trim() !== "") radio.checked = true;
 });
+
+// After a failed submit, put the keyboard on the first field to fix; its error is announced
+// through aria-describedby.
+document.querySelector("form [aria-invalid=true]")?.focus();
