@@ -270,6 +270,39 @@ def cmd_tickets_issue(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_resources(settings, run))
 
 
+# ---------------------------------------------------------------- settings
+
+
+def settings_rows() -> list[dict[str, str]]:
+    """Every setting: its environment variable, default and meaning, from the model itself."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if default is None:
+            shown = "unset"
+        elif isinstance(default, list):
+            shown = ", ".join(default) or "empty"
+        else:
+            shown = str(default)
+        rows.append(
+            {"env": f"{prefix}{name}".upper(), "default": shown, "meaning": field.description or ""}
+        )
+    return rows
+
+
+def settings_table() -> str:
+    """The Markdown table the README carries (a test keeps the two equal)."""
+    lines = ["| Environment variable | Default | Meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{r['env']}` | `{r['default']}` | {r['meaning']} |" for r in settings_rows()]
+    return "\n".join(lines)
+
+
+def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    _print(args, settings_rows(), settings_table())
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -292,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--host")
         sub.add_argument("--web-port", type=int)
         sub.add_argument("--realtime-port", type=int)
+
+    add(commands, "settings", cmd_settings, "list every setting as a Markdown table")
 
     db = commands.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     add(db, "upgrade", cmd_db_upgrade, "apply migrations up to the latest")

@@ -27,9 +27,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None, description="Signs tickets; generated into the data dir when unset."
     )
-    host: str = "127.0.0.1"
-    web_port: int = 3000
-    realtime_port: int = 3001
+    host: str = Field(default="127.0.0.1", description="Address both servers listen on.")
+    web_port: int = Field(default=3000, description="Port of the web app and JSON API.")
+    realtime_port: int = Field(default=3001, description="Port of the real-time WebSocket server.")
     public_web_url: str | None = Field(
         default=None, description="Origin users reach the web app at; derived when unset."
     )
@@ -42,20 +42,42 @@ class Settings(BaseSettings):
     )
     session_days: int = Field(default=14, description="Web sign-in lifetime.")
     ticket_seconds: int = Field(default=120, description="Real-time ticket lifetime.")
-    login_max_failures: int = 5
-    login_window_seconds: int = 900
+    login_max_failures: int = Field(
+        default=5, description="Failed sign-ins per email or address before a pause."
+    )
+    login_window_seconds: int = Field(
+        default=900, description="Window in which failed sign-ins are counted."
+    )
 
     # Real-time server
-    start_timeout_seconds: float = 5.0
-    rejoin_grace_seconds: float = 600.0
-    max_frame_bytes: int = 64 * 1024
-    audio_rate_factor: float = 2.0
-    audio_burst_seconds: float = 2.0
-    ping_interval_seconds: float = 20.0
-    interviewer_delay_seconds: float = 3.0
-    interviewer_word_seconds: float = 0.12
-    interviewer_gap_seconds: float = 12.0
-    interviewer_audio_sample_rate: int = 24000
+    start_timeout_seconds: float = Field(
+        default=5.0, description="Time a new socket has to send its StartRequest."
+    )
+    rejoin_grace_seconds: float = Field(
+        default=600.0, description="How long a dropped interview waits to be rejoined."
+    )
+    max_frame_bytes: int = Field(default=64 * 1024, description="Largest accepted frame.")
+    audio_rate_factor: float = Field(
+        default=2.0, description="Audio may arrive at most this many times faster than real time."
+    )
+    audio_burst_seconds: float = Field(
+        default=2.0, description="Audio a client may send ahead of the rate limit in one burst."
+    )
+    ping_interval_seconds: float = Field(
+        default=20.0, description="WebSocket keepalive ping interval (and pong timeout)."
+    )
+    interviewer_delay_seconds: float = Field(
+        default=3.0, description="Mock interviewer: pause before its first question."
+    )
+    interviewer_word_seconds: float = Field(
+        default=0.12, description="Mock interviewer: time between streamed words."
+    )
+    interviewer_gap_seconds: float = Field(
+        default=12.0, description="Mock interviewer: pause between its utterances."
+    )
+    interviewer_audio_sample_rate: int = Field(
+        default=24000, description="Sample rate of the interviewer's audio, in hertz."
+    )
     interview_seconds_per_minute: float = Field(
         default=60.0,
         description="Length of one interview minute for the duration timeout; tests shrink it.",
