@@ -1,0 +1,43 @@
+"""The dependency direction in docs/architecture.md, checked on the source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "interview_coach"
+
+
+def _imports(folder: str) -> set[tuple[str, str]]:
+    """(file, imported module) for every interview_coach import under a folder."""
+    found = set()
+    for path in (PACKAGE / folder).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add((path.name, node.module))
+            elif isinstance(node, ast.Import):
+                found.update((path.name, alias.name) for alias in node.names)
+    return {(file, module) for file, module in found if module.startswith("interview_coach")}
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [
+        ("web", "interview_coach.realtime"),
+        ("realtime", "interview_coach.web"),
+        ("interviews", "interview_coach.web"),
+        ("interviews", "interview_coach.realtime"),
+        ("auth", "interview_coach.web"),
+        ("auth", "interview_coach.realtime"),
+    ],
+)
+def test_folder_does_not_import(folder: str, forbidden: str) -> None:
+    """Web and real-time meet only in the domain; the domain imports neither."""
+    wrong = sorted(
+        f"{file} imports {module}"
+        for file, module in _imports(folder)
+        if module == forbidden or module.startswith(forbidden + ".")
+    )
+    assert wrong == []
