@@ -148,6 +148,23 @@ def test_server_fault_while_live_reconnects(module_page: Any) -> None:
     assert [s["phase"] for s in seen] == ["live", "reconnecting"]
 
 
+def test_expired_ticket_is_retried_with_a_new_one(module_page: Any) -> None:
+    """Error 4402 (ticket expired) while connecting leads to another attempt, not an error."""
+    seen = run_state(
+        module_page,
+        [
+            {"type": "disconnected", "code": 1006, "now": 10},
+            {"type": "serverError", "code": 4402, "message": "Expired."},
+            {"type": "disconnected", "code": 4402, "now": 600},
+        ],
+    )
+    assert [(s["phase"], s["attempt"]) for s in seen] == [
+        ("reconnecting", 1),
+        ("reconnecting", 1),
+        ("reconnecting", 2),
+    ]
+
+
 def test_retry_delay_doubles_up_to_five_seconds(module_page: Any) -> None:
     """Backoff: 0.5, 1, 2, 4 s, then 5 s at most (without jitter)."""
     delays = module_page.evaluate(

@@ -304,6 +304,18 @@ def test_completed_interview_opens_its_feedback(fake: SessionPage) -> None:
     fake.page.wait_for_url(f"**/interview/{interview_id}/feedback")
 
 
+def test_interview_ended_elsewhere_opens_its_feedback(fake: SessionPage) -> None:
+    """Start on a page whose interview was completed meanwhile goes to its feedback page."""
+    interview_id = fake.create_interview()
+    fake.open(interview_id)
+    fake.wait_phase("ready")
+    fake.mark_in_progress(interview_id)
+    fake.complete(interview_id)
+    fake.page.locator("[data-action=start]").click()
+    fake.page.wait_for_url(f"**/interview/{interview_id}/feedback")
+    assert fake.socket_count() == 0
+
+
 def test_leaving_during_the_permission_prompt_releases_the_microphone(
     fake: SessionPage,
 ) -> None:
@@ -401,6 +413,7 @@ def test_time_warning_before_the_end(fake: SessionPage) -> None:
     expect(fake.page.locator("[data-time-left]")).to_have_text("01:40")
     expect(fake.page.locator("[data-time-left-item]")).to_have_attribute("data-warning", "true")
     expect(fake.page.locator("[data-time-warning]")).to_be_visible()
+    expect(fake.page.get_by_role("status").first).to_contain_text("Less than 2 minutes left")
 
 
 def test_interviewer_status_is_shown(fake: SessionPage) -> None:

@@ -77,13 +77,23 @@ function part(root, selector) {
 }
 
 /**
+ * Whether to warn that time is nearly up.
+ * @param {SessionState|null} state
+ * @returns {boolean}
+ */
+function isWarning(state) {
+  return state !== null && state.phase === 'live' && state.elapsedTime > 0
+    && secondsLeft(state) <= TIME_WARNING_SECONDS;
+}
+
+/**
  * @param {HTMLElement} root
  * @param {SessionState} state
  */
 function renderHeader(root, state) {
   part(root, '[data-elapsed]').textContent = formatClock(state.elapsedTime);
   part(root, '[data-time-left]').textContent = formatClock(secondsLeft(state));
-  const warn = state.phase === 'live' && state.elapsedTime > 0 && secondsLeft(state) <= TIME_WARNING_SECONDS;
+  const warn = isWarning(state);
   part(root, '[data-time-left-item]').dataset.warning = String(warn);
   part(root, '[data-time-warning]').hidden = !warn;
 
@@ -169,6 +179,25 @@ function renderCall(root, state, transcript) {
 }
 
 /**
+ * Tell screen readers about changes that move no focus: going live, reconnecting, and the
+ * time warning (the status region exists from the start, so the change is announced).
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ * @param {SessionState|null} previous
+ */
+function announce(root, state, previous) {
+  if (previous === null) return;
+  let text = '';
+  if (previous.phase !== state.phase) {
+    text = ANNOUNCEMENTS[/** @type {keyof typeof ANNOUNCEMENTS} */ (state.phase)] ?? '';
+  }
+  if (isWarning(state) && !isWarning(previous)) {
+    text = part(root, '[data-time-warning]').textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  }
+  if (text) part(root, '[data-announcer]').textContent = text;
+}
+
+/**
  * After a phase change, put keyboard focus somewhere sensible if it was lost (the focused
  * button disappeared or was disabled): the heading of the panel now shown.
  * @param {HTMLElement} root
@@ -207,9 +236,6 @@ export function renderSession(root, state, previous, transcript) {
   renderHeader(root, state);
   renderPanels(root, state);
   renderCall(root, state, transcript);
-  if (previous && previous.phase !== state.phase) {
-    const announcement = ANNOUNCEMENTS[/** @type {keyof typeof ANNOUNCEMENTS} */ (state.phase)];
-    if (announcement) part(root, '[data-announcer]').textContent = announcement;
-  }
+  announce(root, state, previous);
   manageFocus(root, state, previous);
 }

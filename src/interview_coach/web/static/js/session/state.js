@@ -74,6 +74,9 @@ export const CLOSE_INTERNAL_ERROR = 1011;
 /** Server `Error` code (and close code) for "the interview is already over". */
 export const INTERVIEW_OVER = 4410;
 
+/** Refusals a fresh ticket and a new attempt fix: expired ticket, StartRequest too late. */
+const RETRY_WITH_NEW_TICKET = new Set([4402, 4408]);
+
 /**
  * The state the page starts in.
  * @param {string} interviewId
@@ -171,6 +174,21 @@ function fail(state, error) {
  */
 function feedbackUrl(state) {
   return `/interview/${encodeURIComponent(state.interviewId)}/feedback`;
+}
+
+/**
+ * The interview was already over (another tab, the time limit, the grace period): show its
+ * feedback.
+ * @param {SessionState} state
+ * @returns {SessionState}
+ */
+function endedElsewhere(state) {
+  return update(state, {
+    phase: 'ending',
+    endReason: 'REASON_UNSPECIFIED',
+    aiStatus: null,
+    redirectTo: feedbackUrl(state),
+  });
 }
 
 /**
@@ -324,9 +342,7 @@ export function transition(state, event) {
 
     case 'serverError':
       if (!['connecting', 'live', 'reconnecting', 'ending'].includes(state.phase)) return state;
-      if (event.code === INTERVIEW_OVER) {
-        return update(state, { phase: 'ending', redirectTo: feedbackUrl(state), aiStatus: null });
-      }
+      if (event.code === INTERVIEW_OVER) return endedElsewhere(state);
       if (isRetryable(state, event.code)) return state; // the close that follows reconnects
       return fail(state, {
         kind: state.everLive ? 'server' : 'refused',
@@ -337,6 +353,7 @@ export function transition(state, event) {
     case 'ticketRejected':
       if (!['connecting', 'reconnecting'].includes(state.phase)) return state;
       if (event.status === 401) return fail(state, { kind: 'signedOut', message: event.message, code: 401 });
+      if (event.status === 409) return endedElsewhere(state);
       return fail(state, { kind: 'ticket', message: event.message, code: event.status });
 
     case 'disconnected':
@@ -354,14 +371,16 @@ export function transition(state, event) {
 }
 
 /**
- * Whether a server fault with this code is worth reconnecting after: a restart always;
- * a server error only once the interview was live (the server asks to reconnect then).
+ * Whether a server fault with this code is worth reconnecting after (docs/protocol.md): a
+ * restart, an expired ticket or a late start always; a server error only once the
+ * interview was live (the server asks to reconnect then).
  * @param {SessionState} state
  * @param {number} code
  * @returns {boolean}
  */
 function isRetryable(state, code) {
-  return code === CLOSE_SERVICE_RESTART || (code === CLOSE_INTERNAL_ERROR && state.everLive);
+  return code === CLOSE_SERVICE_RESTART || RETRY_WITH_NEW_TICKET.has(code)
+    || (code === CLOSE_INTERNAL_ERROR && state.everLive);
 }
 
 /**
