@@ -6,19 +6,23 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from feedback.helpers import Client, ClientFactory, InterviewFactory, make_member
+from feedback.helpers import (
+    Client,
+    ClientFactory,
+    InterviewFactory,
+    make_member,
+    record_interview,
+)
 from feedback.scenarios import TIMING_ONLY, Recorded
 from interview_coach.auth import web_sessions
 from interview_coach.db.models import Interview, User
 from interview_coach.feedback.runner import FeedbackRunner
-from interview_coach.interviews import lifecycle, service, transcripts
-from interview_coach.interviews.speech import Segment
-from interview_coach.interviews.speech import store as speech_store
 from interview_coach.resources import Resources
 from interview_coach.web.app import create_app
 from interview_coach.web.csrf import COOKIE as CSRF_COOKIE
@@ -27,32 +31,12 @@ from interview_coach.web.deps import SESSION_COOKIE
 
 @pytest.fixture
 def make_interview(resources: Resources) -> InterviewFactory:
-    """An interview taken through the real lifecycle, with its transcript and segments.
-
-    ``recorded=None`` leaves it PENDING; ``finished=False`` leaves it IN_PROGRESS.
-    """
+    """An interview taken through the real lifecycle (see ``helpers.record_interview``)."""
 
     async def factory(
-        user: User,
-        recorded: Recorded | None = TIMING_ONLY,
-        *,
-        finished: bool = True,
-        job_title: str = "Backend engineer",
+        user: User, recorded: Recorded | None = TIMING_ONLY, **kwargs: Any
     ) -> Interview:
-        data = service.NewInterview(job_title=job_title, duration_minutes=10)
-        async with resources.sessions() as db:
-            interview = await service.create_interview(db, user.id, data)
-            if recorded is None:
-                return interview
-            assert await lifecycle.start(db, interview.id, now=recorded.started_at)
-            for sequence, (speaker, text, at) in enumerate(recorded.lines):
-                await transcripts.append(db, interview.id, sequence, speaker, text, at)
-            for start, end in recorded.segments:
-                await speech_store.record(db, interview.id, Segment(start, end))
-            if finished:
-                end_at = recorded.started_at + timedelta(milliseconds=recorded.length_ms)
-                assert await lifecycle.complete(db, interview.id, recorded.reason, now=end_at)
-            return await service.get_owned(db, user.id, interview.id)
+        return await record_interview(resources, user, recorded, **kwargs)
 
     return factory
 

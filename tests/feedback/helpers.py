@@ -6,15 +6,20 @@ import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
 
+from feedback.scenarios import TIMING_ONLY, Recorded
 from interview_coach.db.models import Interview, User
 from interview_coach.feedback.engines import OfflineEngine
 from interview_coach.feedback.material import Material
 from interview_coach.feedback.report import Report
 from interview_coach.feedback.runner import FeedbackRunner
+from interview_coach.interviews import lifecycle, service, transcripts
+from interview_coach.interviews.speech import Segment
+from interview_coach.interviews.speech import store as speech_store
 from interview_coach.resources import Resources
 
 InterviewFactory = Callable[..., Awaitable[Interview]]
@@ -100,3 +105,31 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0)
     async with asyncio.timeout(within):
         while not await check():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
+
+
+async def record_interview(
+    resources: Resources,
+    user: User,
+    recorded: Recorded | None = TIMING_ONLY,
+    *,
+    finished: bool = True,
+    job_title: str = "Backend engineer",
+) -> Interview:
+    """An interview taken through the real lifecycle, with its transcript and segments.
+
+    ``recorded=None`` leaves it PENDING; ``finished=False`` leaves it IN_PROGRESS.
+    """
+    data = service.NewInterview(job_title=job_title, duration_minutes=10)
+    async with resources.sessions() as db:
+        interview = await service.create_interview(db, user.id, data)
+        if recorded is None:
+            return interview
+        assert await lifecycle.start(db, interview.id, now=recorded.started_at)
+        for sequence, (speaker, text, at) in enumerate(recorded.lines):
+            await transcripts.append(db, interview.id, sequence, speaker, text, at)
+        for start, end in recorded.segments:
+            await speech_store.record(db, interview.id, Segment(start, end))
+        if finished:
+            end_at = recorded.started_at + timedelta(milliseconds=recorded.length_ms)
+            assert await lifecycle.complete(db, interview.id, recorded.reason, now=end_at)
+        return await service.get_owned(db, user.id, interview.id)

@@ -188,3 +188,30 @@ def test_same_material_same_report() -> None:
     """Deterministic: two runs give identical JSON."""
     first = report_for(WITH_WORDS).model_dump_json()
     assert report_for(WITH_WORDS).model_dump_json() == first
+
+
+def test_reply_to_a_greeting_is_not_an_answer() -> None:
+    """A short reply to a remark is talk, not an answer; a prompt without '?' is a question."""
+    recorded = Recorded(
+        lines=[
+            (Speaker.AI, "Hello, and thank you for joining.", 0),
+            (Speaker.AI, "Tell me about a recent project.", 8_000),
+        ],
+        segments=[(3_000, 5_000), (10_000, 50_000)],
+        length_ms=60_000,
+    )
+    report = report_for(recorded)
+    assert [(a.number, a.question, a.duration_ms) for a in report.answers] == [
+        (1, "Tell me about a recent project.", 40_000)
+    ]
+    assert report.overall.user_speaking_ms == 42_000  # the reply still counts as talk
+
+
+def test_long_reply_to_a_remark_is_an_answer() -> None:
+    """Thirty seconds or more after a remark is treated as an answer to it."""
+    recorded = Recorded(
+        lines=[(Speaker.AI, "Let us begin with your background.", 0)],
+        segments=[(2_000, 40_000)],
+        length_ms=45_000,
+    )
+    assert [a.duration_ms for a in report_for(recorded).answers] == [38_000]

@@ -8,6 +8,7 @@ their end is estimated (see ``thresholds.INTERVIEWER_WPM``) unless the source re
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import mean
@@ -23,6 +24,12 @@ from interview_coach.feedback.thresholds import (
 )
 from interview_coach.interviews.enums import Speaker
 from interview_coach.interviews.speech import Segment
+
+# Interviewer prompts that ask for an answer without a question mark.
+PROMPT = re.compile(
+    r"\b(tell me|describe|walk me through|talk me through|explain|give me an example|"
+    r"share an example|talk about)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,8 @@ class Turn:
 
     @property
     def is_question(self) -> bool:
-        return "?" in self.text
+        """A question mark or a prompt ("Tell me about ...", "Describe ...")."""
+        return "?" in self.text or PROMPT.search(self.text.lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,7 @@ class Timing:
 
     @property
     def questions(self) -> int:
-        """Turns that were questions or got an answer (a closing remark is not a question)."""
+        """Turns that asked something or got a full answer (a greeting or closing does not)."""
         return sum(1 for a in self.answers if a.turn is not None)
 
     @property
@@ -186,15 +194,17 @@ def analyse(material: Material) -> Timing:
     user_starts = sorted([s.start_ms for s in segments] + [line.start_ms for line in user])
     turns = _turns(ai, user_starts, session_ms or None)
     answers: list[Answer] = []
-    first_turn = turns[0].start_ms if turns else math.inf
-    for group_segments, group_lines in _opening(segments, user, first_turn):
-        answers.append(Answer(len(answers) + 1, None, group_segments, group_lines))
+    if not turns:  # no interviewer lines at all: the user's speech is all there is
+        for group_segments, group_lines in _split_at_silences(segments, user):
+            answers.append(Answer(len(answers) + 1, None, group_segments, group_lines))
     for index, turn in enumerate(turns):
         window_end = turns[index + 1].start_ms if index + 1 < len(turns) else math.inf
         in_window = tuple(s for s in segments if turn.start_ms <= s.start_ms < window_end)
         lines = tuple(line for line in user if turn.start_ms <= line.start_ms < window_end)
-        if in_window or lines or turn.is_question:
-            answers.append(Answer(len(answers) + 1, turn, in_window, lines))
+        reply = Answer(len(answers) + 1, turn, in_window, lines)
+        # A greeting's "thanks, happy to be here" is not an answer; a long reply is one.
+        if turn.is_question or (reply.duration_ms or 0) >= ANSWER_RANGE_MS[0]:
+            answers.append(reply)
     return Timing(session_ms, tuple(turns), segments, tuple(answers))
 
 
@@ -229,24 +239,19 @@ def _turn(lines: list[Line], limit: int | None) -> Turn:
     )
 
 
-def _opening(
-    segments: tuple[Segment, ...], user: list[Line], before: float
+def _split_at_silences(
+    segments: tuple[Segment, ...], lines: list[Line]
 ) -> list[tuple[tuple[Segment, ...], tuple[Line, ...]]]:
-    """Speech before any question, split into answers at long silences."""
-    early = [s for s in segments if s.start_ms < before]
-    lines = [line for line in user if line.start_ms < before]
-    if not early:
+    """Speech with no interviewer lines to split it: answers end at long silences."""
+    if not segments:
         return [((), tuple(lines))] if lines else []
-    groups: list[list[Segment]] = [[early[0]]]
-    for segment in early[1:]:
+    groups: list[list[Segment]] = [[segments[0]]]
+    for segment in segments[1:]:
         if segment.start_ms - groups[-1][-1].end_ms >= ANSWER_BREAK_MS:
             groups.append([])
         groups[-1].append(segment)
-    result = []
-    for index, group in enumerate(groups):
-        until = groups[index + 1][0].start_ms if index + 1 < len(groups) else before
-        mine = tuple(line for line in lines if group[0].start_ms <= line.start_ms < until)
-        if index == 0:
-            mine = tuple(line for line in lines if line.start_ms < until)
-        result.append((tuple(group), mine))
-    return result
+    starts = [-math.inf] + [group[0].start_ms for group in groups[1:]] + [math.inf]
+    return [
+        (tuple(group), tuple(line for line in lines if starts[i] <= line.start_ms < starts[i + 1]))
+        for i, group in enumerate(groups)
+    ]

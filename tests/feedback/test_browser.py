@@ -1,0 +1,140 @@
+"""The feedback page in a real Chromium against the live servers.
+
+Screenshots of each state go to the test's temp dir; set ``SCREENSHOTS_DIR=docs/screenshots``
+to refresh the ones in the docs.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from feedback.helpers import make_member, record_interview
+from feedback.scenarios import TIMING_ONLY, WITH_WORDS, Recorded
+from interview_coach.auth import web_sessions
+from interview_coach.db.models import Interview
+from interview_coach.feedback import store
+from interview_coach.feedback.material import load
+from interview_coach.feedback.offline import compose
+from interview_coach.resources import Resources
+from interview_coach.web.deps import SESSION_COOKIE
+
+pytestmark = pytest.mark.browser
+
+
+def shoot(page: Any, name: str, tmp_path: Path) -> None:
+    directory = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
+    directory.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(directory / f"feedback-{name}.png"), full_page=True)
+
+
+async def _interview(resources: Resources, recorded: Recorded, title: str) -> tuple[str, str]:
+    """A finished interview and a sign-in token for its owner."""
+    user = await make_member(resources)
+    interview = await record_interview(resources, user, recorded, job_title=title)
+    async with resources.sessions() as db:
+        token = await web_sessions.open_session(db, user.id, timedelta(hours=1))
+    return interview.id, token
+
+
+async def _claim(resources: Resources, interview_id: str) -> None:
+    """A generation in progress, as if another worker had just started it."""
+    async with resources.sessions() as db:
+        assert await store.claim(db, interview_id, "offline") == 1
+
+
+async def _complete(resources: Resources, interview_id: str) -> None:
+    async with resources.sessions() as db:
+        interview = await db.get(Interview, interview_id)
+        assert interview is not None
+        report = compose(await load(db, interview))
+        assert await store.complete(db, interview_id, 1, report)
+
+
+async def _fail(resources: Resources, interview_id: str) -> None:
+    async with resources.sessions() as db:
+        assert await store.fail(db, interview_id, 1, "Making your report took too long.")
+
+
+def open_as_owner(live_server: Any, page: Any, recorded: Recorded, title: str) -> str:
+    interview_id, token = live_server.run(_interview(live_server.resources, recorded, title))
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server.web_url}])
+    return str(interview_id)
+
+
+def report(page: Any, state: str) -> Any:
+    return page.locator(f"[data-feedback-report][data-state={state}]")
+
+
+def test_finished_report_opens(live_server: Any, page: Any, tmp_path: Path) -> None:
+    """A stored report opens at once: figures, sections, quotes, charts and transcript."""
+    interview_id = open_as_owner(live_server, page, WITH_WORDS, "Backend engineer")
+    live_server.run(_claim(live_server.resources, interview_id))
+    live_server.run(_complete(live_server.resources, interview_id))
+
+    page.goto(f"{live_server.web_url}/interview/{interview_id}/feedback")
+    expect(report(page, "ready")).to_be_visible()
+    expect(page.locator("[data-figure=pace] dd")).to_have_text("21.2 words/min")
+    expect(page.locator("[data-section=strengths] blockquote").first).to_contain_text(
+        "As a result we cut failed payments by 40 percent."
+    )
+    expect(page.locator("[data-chart=timeline] svg[role=img]")).to_be_visible()
+    expect(page.locator("[data-chart=answers] svg[role=img]")).to_be_visible()
+    expect(page.locator("[data-transcript] li")).to_have_count(len(WITH_WORDS.lines))
+    export = page.locator("[data-action=export]")
+    expect(export).to_have_attribute("href", f"/interview/{interview_id}/feedback.md")
+    shoot(page, "ready", tmp_path)
+
+
+def test_timing_only_report_opens(live_server: Any, page: Any, tmp_path: Path) -> None:
+    """Without the user's words the page says the report is built from timing."""
+    interview_id = open_as_owner(live_server, page, TIMING_ONLY, "Product manager")
+    live_server.run(_claim(live_server.resources, interview_id))
+    live_server.run(_complete(live_server.resources, interview_id))
+
+    page.goto(f"{live_server.web_url}/interview/{interview_id}/feedback")
+    expect(report(page, "ready")).to_be_visible()
+    expect(page.locator("[data-timing-only]")).to_be_visible()
+    expect(page.locator("[data-transcript-no-user]")).to_be_visible()
+    expect(page.locator("[data-figure=pace]")).to_have_count(0)
+    shoot(page, "ready-timing-only", tmp_path)
+
+
+def test_page_updates_itself_when_the_report_is_ready(
+    live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    """Progress first; when the generation finishes the report appears without a reload."""
+    interview_id = open_as_owner(live_server, page, WITH_WORDS, "Data engineer")
+    live_server.run(_claim(live_server.resources, interview_id))
+
+    page.goto(f"{live_server.web_url}/interview/{interview_id}/feedback")
+    expect(report(page, "generating")).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+    shoot(page, "generating", tmp_path)
+
+    live_server.run(_complete(live_server.resources, interview_id))
+    expect(report(page, "ready")).to_be_visible()
+    expect(page.locator("[data-feedback-announcer]")).to_have_text("Your feedback report is ready.")
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+
+
+def test_failed_report_can_be_retried(live_server: Any, page: Any, tmp_path: Path) -> None:
+    """FAILED says so and offers Try again; pressing it (keyboard) leads to the report."""
+    interview_id = open_as_owner(live_server, page, TIMING_ONLY, "QA engineer")
+    live_server.run(_claim(live_server.resources, interview_id))
+    live_server.run(_fail(live_server.resources, interview_id))
+
+    page.goto(f"{live_server.web_url}/interview/{interview_id}/feedback")
+    expect(report(page, "failed")).to_be_visible()
+    expect(page.locator("[data-report-error]")).to_contain_text("took too long")
+    shoot(page, "failed", tmp_path)
+
+    retry = page.locator("[data-action=retry]")
+    retry.focus()
+    page.keyboard.press("Enter")
+    expect(report(page, "ready")).to_be_visible()
