@@ -28,6 +28,13 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 TEST_PASSWORD = "correct horse battery"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive Chromium run last. Playwright's sync API keeps its event loop marked
+    as running in the main thread while the session's browser is open, which breaks every
+    later ``asyncio.run`` and async test in that thread."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database migrated to head, dropped afterwards."""
