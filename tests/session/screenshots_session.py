@@ -190,8 +190,8 @@ def scene_error_server(s: SessionPage) -> None:
 def scene_error_refused(s: SessionPage) -> None:
     s.open(s.create_interview())
     s.start()
-    s.deliver({"error": {"code": 4402, "message": "Your session ticket expired. Reload the page."}})
-    s.server_close(4402)
+    s.deliver({"error": {"code": 4404, "message": "Interview not found."}})
+    s.server_close(4404)
     s.wait_phase("error")
 
 
