@@ -27,7 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,10 +301,46 @@ async def drive(
     )
 
 
+@contextmanager
+def fresh_database(postgres: str | None, workdir: Path) -> Iterator[str]:
+    """A new empty database: a SQLite file, or a PostgreSQL database created and dropped."""
+    if not postgres:
+        yield f"sqlite+aiosqlite:///{workdir / 'load.db'}"
+        return
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    from interview_coach.config import normalise_database_url
+
+    base = make_url(normalise_database_url(postgres))
+    name = f"rt_load_{os.getpid()}_{int(time.time())}"
+
+    async def execute(statement: str) -> None:
+        connection = await asyncpg.connect(
+            host=base.host,
+            port=base.port,
+            user=base.username,
+            password=base.password,
+            database=base.database,
+        )
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(execute(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="rt-load-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="rt-load-") as tmp,
+        fresh_database(args.postgres, Path(tmp)) as url,
+    ):
         workdir = Path(tmp)
-        url = args.database_url or f"sqlite+aiosqlite:///{workdir / 'load.db'}"
         ids = prepare_database(url, args.clients + 1)  # the last one warms the server up
         signer = TicketSigner(SECRET, 3600)
         tokens = [signer.issue(i + 1, interview_id) for i, interview_id in enumerate(ids)]
@@ -415,7 +452,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--encoding", choices=["binary", "json", "both"], default="both")
     parser.add_argument("--stream-seconds", type=float, default=15.0)
     parser.add_argument("--ramp-seconds", type=float, default=10.0)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--postgres", help="PostgreSQL server URL to create a fresh database on (default SQLite)"
+    )
     parser.add_argument("--uvloop", action="store_true", help="run the server on uvloop")
     parser.add_argument("--profile", help="cProfile the server into this file")
     parser.add_argument("--json", action="store_true", help="print one JSON line per run")
