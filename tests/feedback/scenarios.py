@@ -78,3 +78,95 @@ def material_of(recorded: Recorded, *, planned_minutes: int = 10) -> Material:
         lines=tuple(Line(s, text, at) for s, text, at in recorded.lines),
         segments=tuple(Segment(a, b) for a, b in recorded.segments),
     )
+
+
+# ---------------------------------------------------------------- a realistic demo
+# For the screenshots: the mock interviewer's script and answers spoken at a realistic pace.
+
+DEMO_STEPS: list[tuple[str, str | None, float, tuple[float, ...]]] = [
+    # (interviewer line, your answer, your words per minute, pauses inside the answer in s)
+    (
+        "Hello, and thank you for joining. I will be interviewing you today for the Backend "
+        "engineer role, as a professional interviewer.",
+        "Thank you, happy to be here.",
+        150,
+        (),
+    ),
+    (
+        "To start, could you walk me through your background and what draws you to the "
+        "Backend engineer position?",
+        "Sure. I have been a backend engineer for about six years, mostly in Python and Go. "
+        "At my last company I worked on the payments team, where we processed around two "
+        "million transactions a day. Um, before that I was at a small startup building "
+        "internal tools. What draws me to this role is the scale of your platform and, you "
+        "know, the focus on reliability, which is the part of the work I enjoy most.",
+        142,
+        (0.8, 1.1),
+    ),
+    (
+        "Tell me about a challenging project you worked on. What was your role, and how did "
+        "it turn out?",
+        "At my previous job we had a billing system that failed every month-end because of "
+        "batch jobs that ran for hours. I was responsible for making it reliable before a big "
+        "customer launch. I decided to split the batch into small idempotent jobs on a queue, "
+        "and I built a dashboard so the team could see failures early. Basically we rolled it "
+        "out one region at a time. As a result the month-end run went from nine hours to "
+        "forty minutes, and we had no missed invoices for the next two quarters.",
+        150,
+        (0.9, 3.4, 0.7),
+    ),
+    (
+        "How would you spend your first ninety days as a Backend engineer here?",
+        "In the first month I would, like, listen a lot: read the incident reports, pair with "
+        "people on the team and learn how deploys work. In the second month I'd pick one small "
+        "reliability problem and fix it end to end. By the third month I would like to own a "
+        "service and, um, propose one improvement with a clear measure of success.",
+        128,
+        (1.2,),
+    ),
+    (
+        "Describe a time you disagreed with a colleague. How did you resolve it?",
+        "Uh, a colleague wanted to rewrite our API in a new framework. I thought it was too "
+        "risky. So I suggested we compare both options on one endpoint first. We did, and the "
+        "rewrite was slower, so we kept the old one.",
+        138,
+        (),
+    ),
+    (
+        "Thank you, that is all the questions I have. We will wrap up here, and your feedback "
+        "will be ready shortly.",
+        None,
+        0,
+        (),
+    ),
+]
+
+
+def demo(*, with_words: bool) -> Recorded:
+    """The demo interview; the interviewer speaks at 150 wpm, you answer 1 to 2 s later."""
+    from interview_coach.feedback.language import count_words
+
+    lines: list[Utterance] = []
+    segments: list[tuple[int, int]] = []
+    at = 2_000
+    for question, answer, wpm, pauses in DEMO_STEPS:
+        lines.append((Speaker.AI, question, at))
+        at += count_words(question) * 400 + 1_400
+        if answer is None:
+            break
+        if with_words:
+            lines.append((Speaker.USER, answer, at))
+        speaking = round(count_words(answer) * 60_000 / wpm) - round(sum(pauses) * 1000)
+        pieces = len(pauses) + 1
+        for index in range(pieces):
+            length = speaking // pieces
+            segments.append((at, at + length))
+            at += length + (round(pauses[index] * 1000) if index < len(pauses) else 0)
+        at += 2_500
+    return Recorded(
+        lines=lines,
+        segments=segments,
+        length_ms=at + 8_000,
+        reason=EndReason.AI_INITIATED,
+        started_at=datetime(2026, 3, 4, 14, 0, tzinfo=UTC),
+    )

@@ -15,12 +15,13 @@ import pytest
 from playwright.sync_api import expect
 
 from feedback.helpers import make_member, record_interview
-from feedback.scenarios import TIMING_ONLY, WITH_WORDS, Recorded
+from feedback.scenarios import Recorded, demo
 from interview_coach.auth import web_sessions
 from interview_coach.db.models import Interview
 from interview_coach.feedback import store
 from interview_coach.feedback.material import load
 from interview_coach.feedback.offline import compose
+from interview_coach.feedback.report import Report
 from interview_coach.resources import Resources
 from interview_coach.web.deps import SESSION_COOKIE
 
@@ -48,12 +49,14 @@ async def _claim(resources: Resources, interview_id: str) -> None:
         assert await store.claim(db, interview_id, "offline") == 1
 
 
-async def _complete(resources: Resources, interview_id: str) -> None:
+async def _complete(resources: Resources, interview_id: str) -> Report:
+    """What the offline engine would have stored."""
     async with resources.sessions() as db:
         interview = await db.get(Interview, interview_id)
         assert interview is not None
         report = compose(await load(db, interview))
         assert await store.complete(db, interview_id, 1, report)
+    return report
 
 
 async def _fail(resources: Resources, interview_id: str) -> None:
@@ -67,25 +70,30 @@ def open_as_owner(live_server: Any, page: Any, recorded: Recorded, title: str) -
     return str(interview_id)
 
 
+DEMO = demo(with_words=True)
+DEMO_TIMING_ONLY = demo(with_words=False)
+
+
 def report(page: Any, state: str) -> Any:
     return page.locator(f"[data-feedback-report][data-state={state}]")
 
 
 def test_finished_report_opens(live_server: Any, page: Any, tmp_path: Path) -> None:
     """A stored report opens at once: figures, sections, quotes, charts and transcript."""
-    interview_id = open_as_owner(live_server, page, WITH_WORDS, "Backend engineer")
+    interview_id = open_as_owner(live_server, page, DEMO, "Backend engineer")
     live_server.run(_claim(live_server.resources, interview_id))
-    live_server.run(_complete(live_server.resources, interview_id))
+    stored = live_server.run(_complete(live_server.resources, interview_id))
 
     page.goto(f"{live_server.web_url}/interview/{interview_id}/feedback")
     expect(report(page, "ready")).to_be_visible()
-    expect(page.locator("[data-figure=pace] dd")).to_have_text("21.2 words/min")
+    pace = stored.overall.words_per_minute
+    expect(page.locator("[data-figure=pace] dd")).to_have_text(f"{pace} words/min")
     expect(page.locator("[data-section=strengths] blockquote").first).to_contain_text(
-        "As a result we cut failed payments by 40 percent."
+        "As a result the month-end run went from nine hours to forty minutes"
     )
     expect(page.locator("[data-chart=timeline] svg[role=img]")).to_be_visible()
     expect(page.locator("[data-chart=answers] svg[role=img]")).to_be_visible()
-    expect(page.locator("[data-transcript] li")).to_have_count(len(WITH_WORDS.lines))
+    expect(page.locator("[data-transcript] li")).to_have_count(len(DEMO.lines))
     export = page.locator("[data-action=export]")
     expect(export).to_have_attribute("href", f"/interview/{interview_id}/feedback.md")
     shoot(page, "ready", tmp_path)
@@ -93,7 +101,7 @@ def test_finished_report_opens(live_server: Any, page: Any, tmp_path: Path) -> N
 
 def test_timing_only_report_opens(live_server: Any, page: Any, tmp_path: Path) -> None:
     """Without the user's words the page says the report is built from timing."""
-    interview_id = open_as_owner(live_server, page, TIMING_ONLY, "Product manager")
+    interview_id = open_as_owner(live_server, page, DEMO_TIMING_ONLY, "Backend engineer")
     live_server.run(_claim(live_server.resources, interview_id))
     live_server.run(_complete(live_server.resources, interview_id))
 
@@ -103,13 +111,15 @@ def test_timing_only_report_opens(live_server: Any, page: Any, tmp_path: Path) -
     expect(page.locator("[data-transcript-no-user]")).to_be_visible()
     expect(page.locator("[data-figure=pace]")).to_have_count(0)
     shoot(page, "ready-timing-only", tmp_path)
+    page.emulate_media(color_scheme="dark")
+    shoot(page, "ready-timing-only-dark", tmp_path)
 
 
 def test_page_updates_itself_when_the_report_is_ready(
     live_server: Any, page: Any, tmp_path: Path
 ) -> None:
     """Progress first; when the generation finishes the report appears without a reload."""
-    interview_id = open_as_owner(live_server, page, WITH_WORDS, "Data engineer")
+    interview_id = open_as_owner(live_server, page, DEMO, "Backend engineer")
     live_server.run(_claim(live_server.resources, interview_id))
 
     page.goto(f"{live_server.web_url}/interview/{interview_id}/feedback")
@@ -125,7 +135,7 @@ def test_page_updates_itself_when_the_report_is_ready(
 
 def test_failed_report_can_be_retried(live_server: Any, page: Any, tmp_path: Path) -> None:
     """FAILED says so and offers Try again; pressing it (keyboard) leads to the report."""
-    interview_id = open_as_owner(live_server, page, TIMING_ONLY, "QA engineer")
+    interview_id = open_as_owner(live_server, page, DEMO_TIMING_ONLY, "Backend engineer")
     live_server.run(_claim(live_server.resources, interview_id))
     live_server.run(_fail(live_server.resources, interview_id))
 

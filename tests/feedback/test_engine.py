@@ -94,7 +94,7 @@ def test_word_figures_per_answer() -> None:
     """Words, pace, fillers and STAR cues per answer, over each answer's duration."""
     answers = report_for(WITH_WORDS).answers
     assert [a.words for a in answers] == [19, 39, 6]
-    assert [a.words_per_minute for a in answers] == [31.7, 18.0, 24.0]  # 19/0.6, 39/2.1667, 6/0.25
+    assert [a.words_per_minute for a in answers] == [32, 18, 24]  # 19/0.6, 39/2.1667, 6/0.25
     assert [a.fillers for a in answers] == [
         {"like": 1, "so": 1, "um": 1},
         {"you know": 1},
@@ -110,7 +110,7 @@ def test_word_figures_overall() -> None:
     overall = report_for(WITH_WORDS).overall
     assert overall.has_user_words
     assert overall.words == 64
-    assert overall.words_per_minute == 21.2
+    assert overall.words_per_minute == 21  # 64 / 3.0167
     assert overall.fillers == {"like": 1, "so": 1, "uh": 1, "um": 1, "you know": 1}
     assert overall.fillers_per_minute == 1.7
     assert overall.weighted_fillers_per_minute == 1.2  # 3.5 weighted over 3.0167 min

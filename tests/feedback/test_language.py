@@ -22,6 +22,7 @@ from interview_coach.feedback.language import (
         ("Umbrella, uhh, ermine.", {"uh": 1}),  # whole words only
         ("I'd like to lead. It looks like rain. I like Go.", {}),
         ("It was, like, hard. Like, really hard.", {"like": 2}),
+        ("I would, like, listen first.", {"like": 1}),  # an aside, although after "would"
         ("What kind of database? It was kind of slow.", {"kind of": 1}),
         ("Do you know Rust? It is fast, you know.", {"you know": 1}),
         (

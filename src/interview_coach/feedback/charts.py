@@ -167,7 +167,9 @@ def answer_bars(timing: Timing) -> Chart | None:
                 f"Answer {answer.number}: {clock(duration)}, {verdict}",
             )
         )
-        labels.append(Label(LABEL_WIDTH + width + 6, y + bar / 2 + 5, clock(duration)))
+        # The verdict in words too, so colour is never the only cue.
+        note = {"short": " short", "long": " long"}.get(answer.length_verdict, "")
+        labels.append(Label(LABEL_WIDTH + width + 6, y + bar / 2 + 5, clock(duration) + note))
     heard = [a for a in timing.answers if a.duration_ms is not None]
     within = sum(1 for a in heard if a.length_verdict == "within")
     return Chart(

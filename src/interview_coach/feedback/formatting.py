@@ -9,7 +9,7 @@ def clock(ms: int | None) -> str:
     """``m:ss`` (``h:mm:ss`` from an hour), the way people read times from a session start."""
     if ms is None:
         return DASH
-    seconds = max(0, round(ms / 1000))
+    seconds = max(0, ms // 1000)  # 0:29.5 is still 0:29, as on any player's clock
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

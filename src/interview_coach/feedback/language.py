@@ -14,6 +14,7 @@ from interview_coach.feedback.report import StarPart
 from interview_coach.feedback.thresholds import FILLER_WEIGHT_DISCOURSE, FILLER_WEIGHT_HESITATION
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+WORD_OR_COMMA = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|,")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 # Hesitations, by spelling, and the form they are reported under.
@@ -81,13 +82,20 @@ def count_fillers(text: str) -> Counter[str]:
     """Fillers by canonical form, e.g. ``{"um": 2, "you know": 1}``."""
     found: Counter[str] = Counter()
     for sentence in sentences(text):
-        tokens = WORD.findall(normalise(sentence))
+        marked = WORD_OR_COMMA.findall(normalise(sentence))
+        tokens = [token for token in marked if token != ","]
+        # Words set off by commas on both sides (", like,") are asides whatever precedes them.
+        aside = [
+            0 < i < len(marked) - 1 and marked[i - 1] == marked[i + 1] == ","
+            for i, token in enumerate(marked)
+            if token != ","
+        ]
         for i, token in enumerate(tokens):
             before = tokens[i - 1] if i else None
             after = tokens[i + 1] if i + 1 < len(tokens) else None
             if token in HESITATIONS:
                 found[HESITATIONS[token]] += 1
-            elif token == "like" and before not in LIKE_IS_MEANT_AFTER:
+            elif token == "like" and (aside[i] or before not in LIKE_IS_MEANT_AFTER):
                 found["like"] += 1
             elif token in ("actually", "basically"):
                 found[token] += 1

@@ -86,13 +86,18 @@ def _per_minute(count: float, ms: int) -> float:
     return round(count * 60_000 / ms, 1)
 
 
+def _pace(words: int, ms: int) -> int:
+    """Whole words per minute: a tenth of a word per minute means nothing to anyone."""
+    return round(words * 60_000 / ms)
+
+
 def _figure(answer: Answer, words_known: bool) -> _Figured:
     text = answer.text
     duration = answer.duration_ms
     words = count_words(text) if words_known and answer.heard else None
     fillers = count_fillers(text) if words_known else Counter[str]()
     sustained = duration is not None and duration >= t.PACE_MIN_ANSWER_MS
-    wpm = _per_minute(words, duration) if words is not None and sustained and duration else None
+    wpm = _pace(words, duration) if words is not None and sustained and duration else None
     weighted = (
         _per_minute(filler_weight(fillers), duration)
         if words is not None and sustained and duration
@@ -150,7 +155,7 @@ def _overall(
         long_pauses=timing.long_pause_count,
         has_user_words=words_known,
         words=words,
-        words_per_minute=_per_minute(timed_words, timed_ms) if rated else None,
+        words_per_minute=_pace(timed_words, timed_ms) if rated else None,
         fillers=dict(sorted(fillers.items())),
         fillers_per_minute=_per_minute(sum(timed_fillers.values()), timed_ms) if rated else None,
         weighted_fillers_per_minute=(
@@ -197,7 +202,7 @@ def _summary(material: Material, timing: Timing, overall: OverallFigures) -> str
     if overall.has_user_words:
         if overall.words_per_minute is not None and overall.fillers_per_minute is not None:
             parts.append(
-                f"Your pace was {overall.words_per_minute:g} words per minute, with "
+                f"Your pace was {overall.words_per_minute} words per minute, with "
                 f"{overall.fillers_per_minute:g} filler words per minute."
             )
     else:
@@ -273,7 +278,7 @@ def _strengths(timing: Timing, figured: list[_Figured], o: OverallFigures) -> li
     ):
         points.append(
             Point(
-                text=f"Your pace, {o.words_per_minute:g} words per minute, is in the "
+                text=f"Your pace, {o.words_per_minute} words per minute, is in the "
                 f"conversational {CONVERSATIONAL} "
                 "range."
             )
@@ -284,9 +289,9 @@ def _strengths(timing: Timing, figured: list[_Figured], o: OverallFigures) -> li
     ):
         points.append(
             Point(
-                text=f"Few filler words: {o.weighted_fillers_per_minute:g} per minute (weighted), "
-                f"below the {t.FILLERS_NOTICEABLE_PER_MIN:g} per minute listeners start to "
-                "notice."
+                text=f"Few filler words: {o.fillers_per_minute:g} per minute, "
+                f"{_weighted(o.weighted_fillers_per_minute)}; listeners start to notice from "
+                f"about {t.FILLERS_NOTICEABLE_PER_MIN:g}."
             )
         )
     for f in figured:
@@ -376,6 +381,10 @@ def _content(timing: Timing, figured: list[_Figured], o: OverallFigures) -> list
     return points
 
 
+def _weighted(rate: float) -> str:
+    return f'or {rate:g} with "like" and "so" counting half as much as "um" and "uh"'
+
+
 def _how_many(count: int, total: int) -> str:
     """ "All 3 answers", "Both answers", "Your answer" or "2 of 5 answers"."""
     if count == total:
@@ -442,7 +451,7 @@ def _delivery(timing: Timing, figured: list[_Figured], o: OverallFigures) -> lis
         )
         points.append(
             Point(
-                text=f"Pace: {o.words_per_minute:g} words per minute{spread}; conversational "
+                text=f"Pace: {o.words_per_minute} words per minute{spread}; conversational "
                 f"speech is about {CONVERSATIONAL}."
             )
         )
@@ -474,7 +483,7 @@ def _improvements(timing: Timing, figured: list[_Figured], o: OverallFigures) ->
                 text=f"{_answers_label(short)} lasted under {clock(low)}. Aim for one to two "
                 "minutes: the situation, what you did, and the result.",
                 quote=_first_sentence(short[0].text),
-                answer=short[0].figures.number if len(short) == 1 else None,
+                answer=short[0].figures.number,
             )
         )
     long = [f for f in figured if f.figures.length_verdict == "long"]
@@ -549,7 +558,7 @@ def _word_improvements(figured: list[_Figured], o: OverallFigures) -> list[Point
     if wpm is not None and wpm < t.PACE_COACH_WPM[0]:
         points.append(
             Point(
-                text=f"At {wpm:g} words per minute your pace is below the {COACHED} "
+                text=f"At {wpm} words per minute your pace is below the {COACHED} "
                 "speaking coaches recommend; rehearsing your key examples aloud helps them flow."
             )
         )
@@ -561,7 +570,7 @@ def _word_improvements(figured: list[_Figured], o: OverallFigures) -> list[Point
         )
         points.append(
             Point(
-                text=f"At {wpm:g} words per minute your pace is above the {COACHED} "
+                text=f"At {wpm} words per minute your pace is above the {COACHED} "
                 f"speaking coaches recommend{beyond}. Pause briefly at the end of each point."
             )
         )
@@ -572,8 +581,9 @@ def _word_improvements(figured: list[_Figured], o: OverallFigures) -> list[Point
         level = "clearly distracting" if rate >= t.FILLERS_HARMFUL_PER_MIN else "noticeable"
         points.append(
             Point(
-                text=f"Filler words came {rate:g} times per minute (weighted), which listeners "
-                f"find {level}. Replace them with a short silence.",
+                text=f"Filler words came {o.fillers_per_minute:g} times per minute, "
+                f"{_weighted(rate)}, which listeners find {level}. A short silence works "
+                "better.",
                 quote=quote(sentence) if sentence else None,
                 answer=worst.figures.number,
             )

@@ -42,7 +42,7 @@ class AnswerFigures(BaseModel):
     long_pauses: list[Pause]
     length_verdict: LengthVerdict
     words: int | None = Field(description="None when the user's words were not transcribed")
-    words_per_minute: float | None
+    words_per_minute: int | None
     fillers: dict[str, int]
     weighted_fillers_per_minute: float | None
     star: list[StarPart]
@@ -64,7 +64,7 @@ class OverallFigures(BaseModel):
     long_pauses: int
     has_user_words: bool
     words: int | None
-    words_per_minute: float | None
+    words_per_minute: int | None
     fillers: dict[str, int]
     fillers_per_minute: float | None
     weighted_fillers_per_minute: float | None
