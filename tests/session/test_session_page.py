@@ -27,6 +27,10 @@ window.__fakeSockets[0].sent.some((frame) => {
   return chunk && [...atob(chunk.audioContent)].some((c) => c.charCodeAt(0) !== 0);
 })
 """
+# True once the level meter has shown a loud chunk (the fake microphone's beep).
+METER_MOVED = """
+parseFloat(document.querySelector('[data-level-bar]').style.transform.slice('scaleX('.length)) > 0.5
+"""
 FIXED_NOW = datetime(2030, 1, 1, 9, 0, 0, tzinfo=UTC)
 
 
@@ -351,6 +355,22 @@ def test_audio_is_sent_in_40_ms_chunks_of_16_khz_pcm(fake: SessionPage) -> None:
     chunks = [decode_audio(chunk) for chunk in fake.sent_of("audioChunk")]
     assert len(chunks) >= 2
     assert {len(chunk) for chunk in chunks} == {1280}
+
+
+def test_level_meter_moves_with_the_microphone(fake: SessionPage) -> None:
+    """Once the microphone is on, the level meter shows its sound (a device check)."""
+    fake.open(fake.create_interview())
+    fake.start()
+    fake.page.wait_for_function(METER_MOVED)
+    expect(fake.page.locator("[data-mic-state]")).to_contain_text("On")
+
+
+def test_no_audio_is_sent_before_start_response(fake: SessionPage) -> None:
+    """Microphone chunks are not sent until the server has answered StartRequest."""
+    fake.open(fake.create_interview())
+    fake.start()
+    fake.page.wait_for_function(METER_MOVED)  # chunks are flowing from the worklet
+    assert [list(frame) for frame in fake.sent(0)] == [["startRequest"]]
 
 
 def test_mute_disables_the_microphone_track(fake: SessionPage) -> None:
