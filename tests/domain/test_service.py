@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -130,6 +131,33 @@ async def test_racing_keyed_creates_make_one_interview(
 
     ids = await asyncio.gather(*(create() for _ in range(8)))
     assert len(set(ids)) == 1
+    assert await _count(resources) == 1
+
+
+async def test_create_that_loses_the_race_returns_the_winner(
+    resources: Resources, make_user: UserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the row appears between the check and the insert, the insert's conflict is caught."""
+    user = await make_user()
+    key = service.new_request_key()
+    async with resources.sessions() as session:
+        winner = await service.create_interview(
+            session, user.id, service.NewInterview("Winner"), request_key=key
+        )
+    async with resources.sessions() as late:
+        real_get = late.get
+        looks = 0
+
+        async def stale_get(*args: Any, **kwargs: Any) -> Any:
+            nonlocal looks
+            looks += 1
+            return None if looks == 1 else await real_get(*args, **kwargs)
+
+        monkeypatch.setattr(late, "get", stale_get)
+        loser = await service.create_interview(
+            late, user.id, service.NewInterview("Loser"), request_key=key
+        )
+    assert (loser.id, loser.job_title) == (winner.id, "Winner")
     assert await _count(resources) == 1
 
 
