@@ -15,13 +15,14 @@ import pytest
 from playwright.sync_api import expect
 
 from feedback.helpers import make_member, record_interview
-from feedback.scenarios import Recorded, demo
+from feedback.scenarios import T0, Recorded, demo
 from interview_coach.auth import web_sessions
 from interview_coach.db.models import Interview
 from interview_coach.feedback import store
 from interview_coach.feedback.material import load
 from interview_coach.feedback.offline import compose
 from interview_coach.feedback.report import Report
+from interview_coach.interviews.enums import Speaker
 from interview_coach.resources import Resources
 from interview_coach.web.deps import SESSION_COOKIE
 
@@ -148,3 +149,32 @@ def test_failed_report_can_be_retried(live_server: Any, page: Any, tmp_path: Pat
     retry.focus()
     page.keyboard.press("Enter")
     expect(report(page, "ready")).to_be_visible()
+
+
+async def _history(resources: Resources) -> str:
+    """Four finished interviews a few days apart, answers getting longer; a sign-in token."""
+    user = await make_member(resources)
+    for days_ago, answer_s in ((9, 22), (6, 38), (3, 51), (0, 74)):
+        recorded = Recorded(
+            lines=[(Speaker.AI, "Tell me about a project you are proud of?", 1_000)],
+            segments=[(4_000, 4_000 + answer_s * 1000)],
+            length_ms=(answer_s + 20) * 1000,
+            started_at=T0 - timedelta(days=days_ago),
+        )
+        await record_interview(resources, user, recorded, job_title="Backend engineer")
+    async with resources.sessions() as db:
+        return await web_sessions.open_session(db, user.id, timedelta(hours=1))
+
+
+def test_dashboard_shows_progress(live_server: Any, page: Any, tmp_path: Path) -> None:
+    """The dashboard's trend chart and each interview's headline figure."""
+    token = live_server.run(_history(live_server.resources))
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server.web_url}])
+    page.goto(live_server.web_url)
+    trend = page.locator("[data-history=trend]")
+    expect(trend.locator("svg[role=img] circle")).to_have_count(4)
+    expect(page.locator("[data-history=trend-text]")).to_contain_text(
+        "0:22, 0:38, 0:51, 1:14 (up 0:52)"
+    )
+    expect(page.locator("[data-history=headline] dd").first).to_have_text("1:14")
+    shoot(page, "dashboard-history", tmp_path)

@@ -7,6 +7,7 @@ Each chart carries a title, a one-sentence description and the text each shape's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from interview_coach.feedback.formatting import DASH, clock, plural
 from interview_coach.feedback.thresholds import ANSWER_RANGE_MS
@@ -39,6 +40,13 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    title: str
+
+
+@dataclass(frozen=True)
 class Chart:
     width: int
     height: int
@@ -48,6 +56,8 @@ class Chart:
     labels: list[Label] = field(default_factory=list)
     ticks: list[Label] = field(default_factory=list)
     axis_y: float = 0.0
+    line: str = ""  # polyline points, "x,y x,y ..."
+    dots: list[Dot] = field(default_factory=list)
 
 
 def _scale(span_ms: int) -> float:
@@ -184,4 +194,57 @@ def answer_bars(timing: Timing) -> Chart | None:
         labels=labels,
         ticks=_ticks(span, scale, bottom + 18),
         axis_y=bottom + 2,
+    )
+
+
+TREND_WIDTH = 560
+TREND_LEFT = 48
+TREND_TOP = 10
+TREND_HEIGHT = 90
+
+
+def trend_chart(points: list[tuple[datetime, int]]) -> Chart:
+    """Average answer length per interview, oldest to newest, over the recommended band."""
+    low, high = ANSWER_RANGE_MS
+    top = max(max(value for _, value in points), high) * 11 // 10
+    right = TREND_WIDTH - 16
+    step = (right - TREND_LEFT) / max(len(points) - 1, 1)
+
+    def y_of(value: int) -> float:
+        return TREND_TOP + TREND_HEIGHT * (1 - value / top)
+
+    dots = [
+        Dot(
+            TREND_LEFT + index * step,
+            y_of(value),
+            f"{day.strftime('%d %b %Y')}: average answer {clock(value)}",
+        )
+        for index, (day, value) in enumerate(points)
+    ]
+    band = Rect(
+        TREND_LEFT,
+        y_of(high),
+        right - TREND_LEFT,
+        y_of(low) - y_of(high),
+        "range",
+        f"Recommended answer length {clock(low)}{DASH}{clock(high)}",
+    )
+    bottom = TREND_TOP + TREND_HEIGHT
+    return Chart(
+        width=TREND_WIDTH,
+        height=int(bottom + 24),
+        title="Average answer length, interview by interview",
+        description=", ".join(dot.title for dot in dots) + ".",
+        rects=[band],
+        labels=[
+            Label(TREND_LEFT - 6, y_of(high) + 4, clock(high), "end"),
+            Label(TREND_LEFT - 6, y_of(low) + 4, clock(low), "end"),
+        ],
+        ticks=[
+            Label(dots[0].x, bottom + 16, points[0][0].strftime("%d %b"), "start"),
+            Label(dots[-1].x, bottom + 16, points[-1][0].strftime("%d %b"), "end"),
+        ],
+        axis_y=bottom,
+        line=" ".join(f"{dot.x:.1f},{dot.y:.1f}" for dot in dots),
+        dots=dots,
     )

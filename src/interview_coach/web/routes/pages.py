@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from interview_coach.errors import ValidationFailed
+from interview_coach.feedback import history as feedback_history
 from interview_coach.interviews import service
 from interview_coach.interviews.enums import (
     DEFAULT_DURATION_MINUTES,
@@ -29,7 +30,9 @@ async def dashboard(request: Request, user: OptionalUserDep, db: DbDep) -> Respo
     if user is None:
         return RedirectResponse("/signin", status_code=303)
     interviews = await service.list_for_user(db, user.id)
-    return render(request, "dashboard.html", {"interviews": interviews})
+    history = await feedback_history.for_dashboard(db, interviews)
+    context = {"interviews": interviews, "feedback_history": history}
+    return render(request, "dashboard.html", context)
 
 
 def _form_context(values: dict[str, object], errors: dict[str, str]) -> dict[str, object]:
