@@ -17,13 +17,15 @@ from feedback.helpers import (
     use_engine,
 )
 from feedback.scenarios import WITH_WORDS
+from interview_coach.db.models import FeedbackReport
+from interview_coach.feedback import store
 from interview_coach.resources import Resources
 
 
-def started(app: FastAPI) -> int:
-    """Generations the app has started so far (its runner exists once a page asked)."""
-    runner = getattr(app.state, "feedback_runner", None)
-    return runner.running if runner is not None else 0
+async def report_row(resources: Resources, interview_id: str) -> FeedbackReport | None:
+    """The stored report, if any generation was ever started for the interview."""
+    async with resources.sessions() as db:
+        return await store.get(db, interview_id)
 
 
 def state_of(html: str) -> str:
@@ -128,7 +130,7 @@ async def test_regenerate_needs_the_csrf_token(
     interview = await make_interview(client.user)
     response = await client.http.post(f"/interview/{interview.id}/feedback/regenerate")
     assert response.status_code == 403
-    assert not started(app)
+    assert await report_row(resources, interview.id) is None
 
 
 async def test_unfinished_interview_makes_no_report(
@@ -192,7 +194,7 @@ async def test_charts_have_titles_and_text(
     ],
 )
 async def test_someone_elses_feedback_is_not_found(
-    app: FastAPI,
+    resources: Resources,
     new_client: ClientFactory,
     make_interview: InterviewFactory,
     method: str,
@@ -210,7 +212,7 @@ async def test_someone_elses_feedback_is_not_found(
         else:
             response = await stranger.http.get(target)
         assert response.status_code == 404, target
-    assert not started(app)
+    assert await report_row(resources, interview.id) is None
 
 
 async def test_signed_out_visitor_goes_to_sign_in(

@@ -55,11 +55,6 @@ class FeedbackRunner:
         task.add_done_callback(self._tasks.discard)
         return True
 
-    @property
-    def running(self) -> int:
-        """Generations started here and not finished yet."""
-        return len(self._tasks)
-
     async def wait_idle(self) -> None:
         """Until every started generation has finished (tests and shutdown)."""
         while self._tasks:
