@@ -97,6 +97,8 @@ async def _serve(args: argparse.Namespace, settings: Settings, *, web: bool, rea
     stopping = asyncio.ensure_future(stop.wait())
     waiting: set[asyncio.Future[Any]] = {stopping}
     urls: dict[str, str] = {}
+    if web_socket is not None:
+        urls["web"] = _url("http", settings.host, settings.web_port)
     try:
         if realtime:
             from interview_coach.realtime.server import RealtimeServer
@@ -109,8 +111,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, *, web: bool, rea
         if web_socket is not None:
             web_server = _uvicorn_server(resources)
             waiting.add(asyncio.ensure_future(web_server.serve(sockets=[web_socket])))
-            urls["web"] = _url("http", settings.host, settings.web_port)
-        lines = [f"Interview Coach {name + ':':<10} {url}" for name, url in sorted(urls.items())]
+        lines = [f"Interview Coach {name + ':':<10} {url}" for name, url in urls.items()]
         _print(args, urls, "\n".join(lines))
         done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
@@ -364,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args, _settings_for(args)))
