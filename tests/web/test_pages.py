@@ -254,6 +254,16 @@ async def test_interview_pages_redirect_anonymous_to_sign_in(
     assert response.headers["location"] == (f"/signin?next=%2Finterview%2F{interview.id}%2F{page}")
 
 
+async def test_anonymous_form_post_goes_to_sign_in(
+    anonymous: Browser, resources: Resources
+) -> None:
+    """A create form posted after the session ended leads to sign-in and creates nothing."""
+    response = await anonymous.post_form("/interviews/new", _create_form())
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=%2Finterviews%2Fnew"
+    assert await _interview_count(resources) == 0
+
+
 async def test_unknown_page_is_a_friendly_404(alice: Browser) -> None:
     """A mistyped URL renders the error page with a way back."""
     response = await alice.http.get("/no/such/page")
