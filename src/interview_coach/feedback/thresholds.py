@@ -50,8 +50,8 @@ LONG_WAIT_MS = 5_000
 # next line.
 INTERVIEWER_WPM = 150
 
-# Speech before the first question is split into separate answers at silences this long
-# (product choice).
+# With no interviewer lines to split it (the interviewer failed), the user's speech is split
+# into answers at silences this long (product choice).
 ANSWER_BREAK_MS = 5_000
 
 
