@@ -31,6 +31,12 @@ window.__fakeSockets[0].sent.some((frame) => {
 METER_MOVED = """
 parseFloat(document.querySelector('[data-level-bar]').style.transform.slice('scaleX('.length)) > 0.5
 """
+# True once another socket was opened since `n` and refused (so the next retry is
+# scheduled), or the page gave up.
+ATTEMPT_FAILED_OR_GAVE_UP = """
+(n) => (window.__fakeSockets.length > n && window.__fakeSockets.at(-1).readyState === 3)
+  || document.querySelector('[data-page=session]').dataset.phase === 'error'
+"""
 FIXED_NOW = datetime(2030, 1, 1, 9, 0, 0, tzinfo=UTC)
 
 
@@ -196,11 +202,10 @@ def test_connection_lost_after_retries_run_out(fake: SessionPage) -> None:
     fake.page.evaluate("window.__fakeSocketMode = 'refuse'")
     fake.server_close(1006)
     fake.wait_phase("reconnecting")
-    for _ in range(40):
-        if fake.phase() == "error":
-            break
-        fake.page.clock.fast_forward(2_000)
-    fake.wait_phase("error")
+    while fake.phase() != "error":
+        count = fake.socket_count()
+        fake.page.clock.fast_forward(6_000)  # past the longest backoff: one more attempt
+        fake.page.wait_for_function(ATTEMPT_FAILED_OR_GAVE_UP, arg=count)
     panel = fake.page.locator("[data-panel=error]")
     expect(panel.get_by_role("heading", name="Connection lost")).to_be_visible()
     expect(panel.get_by_role("link", name="Back to your interviews")).to_be_visible()
