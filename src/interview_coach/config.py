@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -155,8 +154,3 @@ def load_or_create_key(path: Path) -> str:
     if not key:
         raise RuntimeError(f"{path} is empty; delete it or set INTERVIEW_COACH_SECRET_KEY")
     return key
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

@@ -46,15 +46,6 @@ class CsrfFailed(AppError):
     code = "csrf_failed"
 
 
-class RateLimited(AppError):
-    status_code = 429
-    code = "rate_limited"
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 class InvalidTicket(AppError):
     status_code = 401
     code = "invalid_token"

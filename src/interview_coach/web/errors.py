@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from interview_coach.errors import AppError, RateLimited, ValidationFailed
+from interview_coach.errors import AppError, ValidationFailed
 from interview_coach.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -50,10 +50,7 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, ValidationFailed) and wants_json(request):
         body = error_body(exc.code, exc.message, fields=exc.errors)
         return JSONResponse(body, status_code=exc.status_code)
-    response = render_error(request, exc.status_code, exc.code, exc.message)
-    if isinstance(exc, RateLimited):
-        response.headers["Retry-After"] = str(exc.retry_after)
-    return response
+    return render_error(request, exc.status_code, exc.code, exc.message)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
