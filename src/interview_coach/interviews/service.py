@@ -96,10 +96,12 @@ async def create_interview(
     database: the loser's insert fails and it reads the winner's row.
     """
     clean = data.validated()
-    if request_key is not None and not is_request_key(request_key):
-        raise ValueError("request_key must come from new_request_key()")
-    interview_id = interview_id_for(user_id, request_key) if request_key else new_interview_id()
-    if request_key is not None:
+    if request_key is None:
+        interview_id = new_interview_id()
+    else:
+        if not is_request_key(request_key):
+            raise ValueError("request_key must come from new_request_key()")
+        interview_id = interview_id_for(user_id, request_key)
         existing = await session.get(Interview, interview_id)
         if existing is not None:  # the user id is in the hash: it is this user's
             return existing
