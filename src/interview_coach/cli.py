@@ -76,9 +76,7 @@ def _uvicorn_server(resources: Resources) -> Any:
         def capture_signals(self) -> Iterator[None]:
             yield  # ``_serve`` handles SIGINT/SIGTERM for both servers
 
-    config = uvicorn.Config(
-        create_app(resources), log_level="info", proxy_headers=False, lifespan="off"
-    )
+    config = uvicorn.Config(create_app(resources), log_level="info", proxy_headers=False)
     return Server(config)
 
 
