@@ -8,8 +8,8 @@ import os
 import secrets
 import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -172,7 +172,7 @@ class LiveServer:
         self._web_task = asyncio.get_running_loop().create_task(
             self._web.serve(sockets=[web_socket])
         )
-        while not self._web.started:  # noqa: ASYNC110 (uvicorn only exposes a flag)
+        while not self._web.started:
             if self._web_task.done():
                 self._web_task.result()
             await asyncio.sleep(0.01)
