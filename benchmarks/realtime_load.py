@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -101,7 +102,12 @@ class ServerProcess:
     """The real-time server in a child process, measured through /proc."""
 
     def __init__(
-        self, database_url: str, workdir: Path, uvloop: bool, profile: Path | None
+        self,
+        database_url: str,
+        workdir: Path,
+        uvloop: bool,
+        profile: Path | None,
+        pool_size: int | None = None,
     ) -> None:
         env = {
             **os.environ,
@@ -115,6 +121,8 @@ class ServerProcess:
             command.append("--uvloop")
         if profile is not None:
             command += ["--profile", str(profile)]
+        if pool_size:
+            command += ["--pool-size", str(pool_size)]
         self.log_path = workdir / "server.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -346,7 +354,7 @@ def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
         tokens = [signer.issue(i + 1, interview_id) for i, interview_id in enumerate(ids)]
         frames = Frames.build(encoding, tokens, ids)
         profile = Path(args.profile) if args.profile else None
-        server = ServerProcess(url, workdir, args.uvloop, profile)
+        server = ServerProcess(url, workdir, args.uvloop, profile, args.pool_size)
         try:
             warmup = asyncio.run(
                 one_client(f"ws://127.0.0.1:{server.port}", frames, args.clients, 0.0, 0.2)
@@ -366,6 +374,9 @@ def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
             memory = server.memory_kib()
         finally:
             exit_code = server.stop()
+            lag = _loop_lag(server.log_path)
+            if args.server_log:
+                shutil.copy(server.log_path, args.server_log)
         errors = [r.error for r in results if r.error]
         starts = [r.start_ms for r in results if r.start_ms is not None]
         ends = [r.end_ms for r in results if r.end_ms is not None]
@@ -377,6 +388,7 @@ def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
             "clients": args.clients,
             "encoding": encoding,
             "uvloop_server": args.uvloop,
+            "pool_size": args.pool_size,
             "database": "postgresql" if "postgresql" in url else "sqlite",
             "stream_seconds": args.stream_seconds,
             "ramp_seconds": args.ramp_seconds,
@@ -392,6 +404,7 @@ def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
             "server_peak_mib": round(memory["VmHWM"] / 1024, 1),
             "peak_kib_per_session": round((memory["VmHWM"] - base_rss) / args.clients, 1),
             "client_cpu_s": round(client_cpu, 1),
+            "server_loop_lag_ms": lag,
             "client_lag_p99_ms": round(percentile([r.max_lag_ms for r in results], 0.99), 1),
             "transcripts_per_client": round(sum(r.transcripts for r in results) / args.clients, 1),
             "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
@@ -413,6 +426,22 @@ def _run_clients(args: argparse.Namespace, url: str, frames: Frames) -> list[Cli
 # ---------------------------------------------------------------- entry points
 
 
+async def _watch_loop(lags: list[float], every: float = 0.05) -> None:
+    """How late a 50 ms timer fires: the event loop's lag (saturated loop = large lag)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        before = loop.time()
+        await asyncio.sleep(every)
+        lags.append((loop.time() - before - every) * 1000)
+
+
+def _loop_lag(log: Path) -> dict[str, float]:
+    for line in log.read_text().splitlines():
+        if line.startswith("loop.lag "):
+            return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+    return {}
+
+
 def serve(args: argparse.Namespace) -> None:
     """Child mode: the real-time server as the CLI runs it, optionally profiled."""
     from interview_coach.realtime.server import run_realtime
@@ -421,11 +450,34 @@ def serve(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
     logging.getLogger("websockets").setLevel(logging.WARNING)
     resources = Resources.from_settings(Settings())
+    if args.pool_size:
+        # Experiment only: the app's engine (db/base.py) uses SQLAlchemy's default pool.
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        from interview_coach.db.base import make_sessionmaker
+
+        engine = create_async_engine(
+            resources.settings.resolved_database_url(),
+            pool_size=args.pool_size,
+            max_overflow=args.pool_size,
+            pool_pre_ping=True,
+        )
+        resources = Resources(
+            resources.settings, engine, make_sessionmaker(engine), resources.tickets
+        )
 
     async def main() -> None:
+        lags: list[float] = []
+        monitor = asyncio.create_task(_watch_loop(lags))
         try:
             await run_realtime(resources, "127.0.0.1", 0)
         finally:
+            monitor.cancel()
+            print(
+                f"loop.lag p50_ms={percentile(lags, 0.5):.1f} "
+                f"p99_ms={percentile(lags, 0.99):.1f} max_ms={max(lags, default=0):.1f}",
+                flush=True,
+            )
             await resources.close()
 
     profiler = None
@@ -458,6 +510,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--uvloop", action="store_true", help="run the server on uvloop")
     parser.add_argument("--profile", help="cProfile the server into this file")
     parser.add_argument("--json", action="store_true", help="print one JSON line per run")
+    parser.add_argument("--server-log", help="copy the server's log here after the run")
+    parser.add_argument(
+        "--pool-size", type=int, help="experiment: PostgreSQL pool size (and as much overflow)"
+    )
     args = parser.parse_args(argv)
     if args.mode == "serve":
         serve(args)
@@ -477,7 +533,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"cpu {report['cpu_s_per_session']} s/session "
                 f"({report['cpu_ms_per_session_second']} ms per session-second)  "
                 f"peak {report['peak_kib_per_session']} KiB/session  "
-                f"client lag p99 {report['client_lag_p99_ms']} ms  errors {report['errors']}  "
+                f"client lag p99 {report['client_lag_p99_ms']} ms  "
+                f"server loop lag {report['server_loop_lag_ms']}  errors {report['errors']}  "
                 f"load {report['loadavg_1m']}",
                 flush=True,
             )
