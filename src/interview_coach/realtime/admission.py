@@ -41,7 +41,7 @@ async def admit(db: AsyncSession, ticket: Ticket, *, now: datetime | None = None
     OtherInterviewInProgress otherwise."""
     now = now or utcnow()
     interview = await service.get_owned(db, ticket.user_id, ticket.interview_id)
-    if interview.status is InterviewStatus.PENDING:
+    if interview.status == InterviewStatus.PENDING:
         current = await service.get_current(db, ticket.user_id)
         if current is not None and current.id != interview.id:
             raise OtherInterviewInProgress(
@@ -51,7 +51,7 @@ async def admit(db: AsyncSession, ticket: Ticket, *, now: datetime | None = None
         if await lifecycle.start(db, interview.id, now=now):
             return Admission(interview, now, resumed=False, transcript=[])
         interview = await service.get_owned(db, ticket.user_id, ticket.interview_id)
-    if interview.status is not InterviewStatus.IN_PROGRESS or interview.started_at is None:
+    if interview.status != InterviewStatus.IN_PROGRESS or interview.started_at is None:
         raise InterviewOver("This interview has already ended.")
     await lifecycle.touch(db, interview.id, now=now)
     entries = await service.transcript(db, interview.id)

@@ -46,6 +46,9 @@ HEALTH_PATH = "/healthz"
 # Frames above max_frame_bytes get an Error (1009) from the protocol core; the library
 # drops anything above this hard cap (also 1009) before it is buffered whole.
 HARD_CAP_FACTOR = 4
+# asyncio's default listen backlog (100) overflows when many pages reconnect at once (a
+# restart): connections beyond it fail their handshake. The kernel caps it at somaxconn.
+LISTEN_BACKLOG = 2048
 
 
 @dataclass(eq=False)
@@ -100,6 +103,7 @@ class RealtimeServer:
             ping_timeout=settings.ping_interval_seconds,
             process_request=_health_check,
             server_header=None,
+            backlog=LISTEN_BACKLOG,
         )
         self.port = int(self._server.sockets[0].getsockname()[1])
         self._sweeper_task = asyncio.get_running_loop().create_task(self.sweeper.run())
