@@ -315,7 +315,7 @@ def fresh_database(postgres: str | None, workdir: Path) -> Iterator[str]:
     if not postgres:
         yield f"sqlite+aiosqlite:///{workdir / 'load.db'}"
         return
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
     from sqlalchemy.engine import make_url
 
     from interview_coach.config import normalise_database_url
