@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     audio_queue_chunks: int = Field(
         default=64, description="Per-session queue of audio chunks waiting for processors."
     )
+    database_pool_size: int = Field(
+        default=20, description="PostgreSQL connections kept open per process."
+    )
+    database_max_overflow: int = Field(
+        default=40, description="Extra PostgreSQL connections allowed under load."
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:
