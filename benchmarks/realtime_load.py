@@ -107,7 +107,6 @@ class ServerProcess:
         workdir: Path,
         uvloop: bool,
         profile: Path | None,
-        pool_size: int | None = None,
     ) -> None:
         env = {
             **os.environ,
@@ -117,12 +116,10 @@ class ServerProcess:
             "INTERVIEW_COACH_DATA_DIR": str(workdir),
         }
         command = [sys.executable, __file__, "serve"]
-        if uvloop:
-            command.append("--uvloop")
+        if not uvloop:
+            command.append("--asyncio-loop")
         if profile is not None:
             command += ["--profile", str(profile)]
-        if pool_size:
-            command += ["--pool-size", str(pool_size)]
         self.log_path = workdir / "server.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -354,7 +351,7 @@ def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
         tokens = [signer.issue(i + 1, interview_id) for i, interview_id in enumerate(ids)]
         frames = Frames.build(encoding, tokens, ids)
         profile = Path(args.profile) if args.profile else None
-        server = ServerProcess(url, workdir, args.uvloop, profile, args.pool_size)
+        server = ServerProcess(url, workdir, not args.asyncio_loop, profile)
         try:
             warmup = asyncio.run(
                 one_client(f"ws://127.0.0.1:{server.port}", frames, args.clients, 0.0, 0.2)
@@ -387,8 +384,7 @@ def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
         return {
             "clients": args.clients,
             "encoding": encoding,
-            "uvloop_server": args.uvloop,
-            "pool_size": args.pool_size,
+            "uvloop_server": not args.asyncio_loop,
             "database": "postgresql" if "postgresql" in url else "sqlite",
             "stream_seconds": args.stream_seconds,
             "ramp_seconds": args.ramp_seconds,
@@ -450,21 +446,6 @@ def serve(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
     logging.getLogger("websockets").setLevel(logging.WARNING)
     resources = Resources.from_settings(Settings())
-    if args.pool_size:
-        # Experiment only: the app's engine (db/base.py) uses SQLAlchemy's default pool.
-        from sqlalchemy.ext.asyncio import create_async_engine
-
-        from interview_coach.db.base import make_sessionmaker
-
-        engine = create_async_engine(
-            resources.settings.resolved_database_url(),
-            pool_size=args.pool_size,
-            max_overflow=args.pool_size,
-            pool_pre_ping=True,
-        )
-        resources = Resources(
-            resources.settings, engine, make_sessionmaker(engine), resources.tickets
-        )
 
     async def main() -> None:
         lags: list[float] = []
@@ -486,7 +467,7 @@ def serve(args: argparse.Namespace) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    if args.uvloop:
+    if not args.asyncio_loop:
         import uvloop
 
         uvloop.run(main())
@@ -507,13 +488,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--postgres", help="PostgreSQL server URL to create a fresh database on (default SQLite)"
     )
-    parser.add_argument("--uvloop", action="store_true", help="run the server on uvloop")
+    parser.add_argument(
+        "--asyncio-loop",
+        action="store_true",
+        help="run the server on the plain asyncio loop (the CLI serves on uvloop)",
+    )
     parser.add_argument("--profile", help="cProfile the server into this file")
     parser.add_argument("--json", action="store_true", help="print one JSON line per run")
     parser.add_argument("--server-log", help="copy the server's log here after the run")
-    parser.add_argument(
-        "--pool-size", type=int, help="experiment: PostgreSQL pool size (and as much overflow)"
-    )
     args = parser.parse_args(argv)
     if args.mode == "serve":
         serve(args)
