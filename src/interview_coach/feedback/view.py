@@ -46,14 +46,8 @@ class FeedbackView:
         return store.report_of(self.row) if self.row is not None else None
 
 
-async def load_row(session: AsyncSession, user_id: int, interview_id: str) -> FeedbackReport | None:
-    """The report row of an interview this user owns (``NotFound`` otherwise)."""
-    await service.get_owned(session, user_id, interview_id)
-    return await store.get(session, interview_id)
-
-
-async def load(session: AsyncSession, user_id: int, interview_id: str) -> FeedbackView:
-    interview = await service.get_owned(session, user_id, interview_id)
+async def load(session: AsyncSession, interview: Interview) -> FeedbackView:
+    """For an interview the caller has already checked the user owns (``service.get_owned``)."""
     entries = await service.transcript(session, interview.id)
     segments = await speech_store.for_interview(session, interview.id)
     material = material_module.material_from(

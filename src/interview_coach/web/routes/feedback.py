@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
+from interview_coach.db.models import Interview
 from interview_coach.errors import Conflict
 from interview_coach.feedback import charts, store, view
 from interview_coach.feedback.engines import get_engine
@@ -48,11 +49,11 @@ def get_runner(request: Request) -> FeedbackRunner:
 RunnerDep = Annotated[FeedbackRunner, Depends(get_runner)]
 
 
-async def _ensure_started(runner: RunnerDep, db: DbDep, user_id: int, interview_id: str) -> None:
-    """Start generation for a finished interview that has no report (or a lost one)."""
-    interview = await service.get_owned(db, user_id, interview_id)
+async def _request(runner: FeedbackRunner, interview: Interview, *, again: bool = False) -> None:
+    """Start generation for a finished interview: when it has no report (or a lost one), or
+    with ``again`` a new one ("Regenerate", "Try again"); nothing while one is being made."""
     if view.is_finished(interview):
-        await runner.request(interview.id)
+        await runner.request(interview.id, again=again)
 
 
 # ---------------------------------------------------------------- pages
@@ -72,8 +73,9 @@ def _page_context(page: view.FeedbackView) -> dict[str, object]:
 async def feedback_page(
     request: Request, interview_id: str, user: UserDep, db: DbDep, runner: RunnerDep
 ) -> Response:
-    await _ensure_started(runner, db, user.id, interview_id)
-    page = await view.load(db, user.id, interview_id)
+    interview = await service.get_owned(db, user.id, interview_id)
+    await _request(runner, interview)
+    page = await view.load(db, interview)
     return render(request, "feedback.html", _page_context(page))
 
 
@@ -82,7 +84,7 @@ async def report_fragment(
     request: Request, interview_id: str, user: UserDep, db: DbDep
 ) -> Response:
     """The report region alone, which the page's script swaps in when the state changes."""
-    page = await view.load(db, user.id, interview_id)
+    page = await view.load(db, await service.get_owned(db, user.id, interview_id))
     response = render(request, "feedback/_report.html", _page_context(page))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -92,15 +94,14 @@ async def report_fragment(
 async def regenerate(interview_id: str, user: UserDep, db: DbDep, runner: RunnerDep) -> Response:
     """ "Regenerate" and "Try again": a second click while one runs changes nothing."""
     interview = await service.get_owned(db, user.id, interview_id)
-    if view.is_finished(interview):
-        await runner.request(interview.id, again=True)
+    await _request(runner, interview, again=True)
     return RedirectResponse(f"/interview/{interview.id}/feedback", status_code=303)
 
 
 @router.get("/interview/{interview_id}/feedback.md", include_in_schema=False)
 async def export_markdown(interview_id: str, user: UserDep, db: DbDep) -> Response:
-    page = await view.load(db, user.id, interview_id)
-    interview = page.interview
+    interview = await service.get_owned(db, user.id, interview_id)
+    page = await view.load(db, interview)
     date = templates.env.filters["datetime"](interview.started_at or interview.created_at)
     slug = re.sub(r"[^a-z0-9]+", "-", interview.job_title.lower()).strip("-")[:40] or "interview"
     day = (interview.started_at or interview.created_at).strftime("%Y-%m-%d")
@@ -135,8 +136,8 @@ API_ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-async def _feedback_out(db: DbDep, user_id: int, interview_id: str) -> FeedbackOut:
-    row = await view.load_row(db, user_id, interview_id)
+async def _feedback_out(db: DbDep, interview: Interview) -> FeedbackOut:
+    row = await store.get(db, interview.id)
     if row is None:
         raise Conflict("The interview has not finished yet; feedback is made once it ends.")
     return FeedbackOut(
@@ -160,8 +161,9 @@ async def get_feedback(
     interview_id: str, user: UserDep, db: DbDep, runner: RunnerDep
 ) -> FeedbackOut:
     """The interview's feedback report; starts making it when there is none yet."""
-    await _ensure_started(runner, db, user.id, interview_id)
-    return await _feedback_out(db, user.id, interview_id)
+    interview = await service.get_owned(db, user.id, interview_id)
+    await _request(runner, interview)
+    return await _feedback_out(db, interview)
 
 
 @router.post(
@@ -176,6 +178,5 @@ async def regenerate_feedback(
 ) -> FeedbackOut:
     """Make the report again (or retry a failed one); idempotent while one is being made."""
     interview = await service.get_owned(db, user.id, interview_id)
-    if view.is_finished(interview):
-        await runner.request(interview.id, again=True)
-    return await _feedback_out(db, user.id, interview_id)
+    await _request(runner, interview, again=True)
+    return await _feedback_out(db, interview)
