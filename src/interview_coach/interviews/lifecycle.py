@@ -22,6 +22,8 @@ ALLOWED: dict[InterviewStatus, frozenset[InterviewStatus]] = {
     InterviewStatus.COMPLETED: frozenset(),
     InterviewStatus.ERROR: frozenset(),
 }
+# Statuses nothing follows: the interview has ended, normally or not.
+FINISHED = frozenset(status for status, after in ALLOWED.items() if not after)
 
 
 class IllegalTransition(ValueError):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from interview_coach.errors import Conflict
 from interview_coach.interviews import service
 from interview_coach.interviews.enums import EndReason, InterviewStatus
+from interview_coach.interviews.lifecycle import FINISHED
 from interview_coach.web.deps import DbDep, ResourcesDep, UserDep
 
 router = APIRouter(prefix="/api", tags=["interviews"])
@@ -34,7 +35,6 @@ TICKET_ERRORS: dict[int | str, dict[str, object]] = {
     403: {"model": ErrorResponse, "description": "Missing or wrong X-CSRF-Token header"},
     409: {"model": ErrorResponse, "description": "The interview has already ended"},
 }
-FINISHED = frozenset({InterviewStatus.COMPLETED, InterviewStatus.ERROR})
 
 
 class InterviewOut(BaseModel):

@@ -15,8 +15,8 @@ from interview_coach.interviews.enums import (
     DEFAULT_PERSONA,
     DURATION_CHOICES,
     PERSONA_CHOICES,
-    InterviewStatus,
 )
+from interview_coach.interviews.lifecycle import FINISHED
 from interview_coach.web.deps import DbDep, OptionalUserDep, ResourcesDep, UserDep
 from interview_coach.web.templating import render
 
@@ -111,7 +111,7 @@ async def session_page(
     request: Request, interview_id: str, user: UserDep, db: DbDep, resources: ResourcesDep
 ) -> Response:
     interview = await service.get_owned(db, user.id, interview_id)
-    if interview.status in (InterviewStatus.COMPLETED, InterviewStatus.ERROR):
+    if interview.status in FINISHED:
         return RedirectResponse(f"/interview/{interview.id}/feedback", status_code=303)
     context = {"interview": interview, "realtime_url": resources.settings.realtime_url()}
     return render(request, "session.html", context)
