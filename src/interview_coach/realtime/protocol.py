@@ -93,7 +93,6 @@ class ConnectionCore:
         self.phase = Phase.AWAITING_START
         # The encoding of the first frame; server messages use it (JSON before any frame).
         self.encoding: Encoding | None = None
-        self.sample_rate = 0
         self._limiter: AudioRateLimiter | None = None
 
     def receive(self, frame: Frame, now: float) -> ClientEvent | None:
@@ -118,7 +117,6 @@ class ConnectionCore:
     def go_live(self, sample_rate: int, now: float) -> None:
         """The StartRequest was accepted: audio flows from here, metered from ``now``."""
         self.phase = Phase.LIVE
-        self.sample_rate = sample_rate
         limits = self.limits
         self._limiter = AudioRateLimiter(
             sample_rate, limits.audio_rate_factor, limits.audio_burst_seconds, now
