@@ -180,14 +180,14 @@ def answer_bars(timing: Timing) -> Chart | None:
         # The verdict in words too, so colour is never the only cue.
         note = {"short": " short", "long": " long"}.get(answer.length_verdict, "")
         labels.append(Label(LABEL_WIDTH + width + 6, y + bar / 2 + 5, clock(duration) + note))
-    heard = [a for a in timing.answers if a.duration_ms is not None]
-    within = sum(1 for a in heard if a.length_verdict == "within")
+    timed = timing.timed
+    within = sum(1 for a in timed if a.length_verdict == "within")
     return Chart(
         width=WIDTH,
         height=int(bottom + 28),
         title="Answer lengths",
         description=(
-            f"{plural(len(timing.answers), 'question')}; {within} of {len(heard)} measured "
+            f"{plural(len(timing.answers), 'question')}; {within} of {len(timed)} measured "
             f"answers within the recommended {clock(low)}{DASH}{clock(high)}."
         ),
         rects=rects,

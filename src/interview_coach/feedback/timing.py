@@ -126,10 +126,6 @@ class Timing:
     answers: tuple[Answer, ...]
 
     @property
-    def heard(self) -> list[Answer]:
-        return [a for a in self.answers if a.heard]
-
-    @property
     def timed(self) -> list[Answer]:
         return [a for a in self.answers if a.duration_ms is not None]
 
