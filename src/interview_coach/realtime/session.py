@@ -110,7 +110,6 @@ class LiveSession:
         self._interview: Interview = admission.interview
         self._loop = asyncio.get_running_loop()
         self._t0 = self._loop.time()
-        self._deadline = self._t0
         self._sequence = admission.transcript[-1].sequence + 1 if admission.transcript else 0
         self._utterance_offset: int | None = None
         self._audio_ms0 = 0
@@ -146,7 +145,6 @@ class LiveSession:
         now = self._loop.time()
         elapsed = max(0.0, (utcnow() - self._admission.started_at).total_seconds())
         self._t0 = now - elapsed
-        self._deadline = self._t0 + self.duration_seconds
         self._audio_ms0 = self.elapsed_ms()
         self._core.go_live(self._sample_rate, now)
         await self._send(
@@ -284,9 +282,10 @@ class LiveSession:
 
     async def _clock_task(self) -> None:
         """Ends the interview when its duration runs out; meanwhile keeps last_seen_at fresh."""
-        while (remaining := self._deadline - self._loop.time()) > 0:
+        deadline = self._t0 + self.duration_seconds
+        while (remaining := deadline - self._loop.time()) > 0:
             await asyncio.sleep(min(remaining, self._settings.touch_interval_seconds))
-            if self._loop.time() < self._deadline:
+            if self._loop.time() < deadline:
                 await self._durably(self._touch())
         await self._finish(Ended(EndReason.TIMEOUT))
 
