@@ -265,12 +265,7 @@ def cmd_tickets_issue(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run(resources: Resources) -> int:
         interview = await _interview(resources, args.interview)
-        ticket = TicketOut(
-            token=resources.tickets.issue(interview.user_id, interview.id),
-            expires_in=resources.tickets.max_age_seconds,
-            interview_id=interview.id,
-            realtime_url=settings.realtime_url(),
-        )
+        ticket = TicketOut.issue(resources, interview.user_id, interview.id)
         _print(args, ticket.model_dump(), ticket.token)
         return 0
 

@@ -11,6 +11,7 @@ from interview_coach.errors import Conflict
 from interview_coach.interviews import service
 from interview_coach.interviews.enums import EndReason, InterviewStatus
 from interview_coach.interviews.lifecycle import FINISHED
+from interview_coach.resources import Resources
 from interview_coach.web.deps import DbDep, ResourcesDep, UserDep
 
 router = APIRouter(prefix="/api", tags=["interviews"])
@@ -60,6 +61,16 @@ class TicketOut(BaseModel):
     interview_id: str
     realtime_url: str
 
+    @classmethod
+    def issue(cls, resources: Resources, user_id: int, interview_id: str) -> TicketOut:
+        """A freshly signed ticket and the socket URL to use it on (the API and the CLI)."""
+        return cls(
+            token=resources.tickets.issue(user_id, interview_id),
+            expires_in=resources.tickets.max_age_seconds,
+            interview_id=interview_id,
+            realtime_url=resources.settings.realtime_url(),
+        )
+
 
 @router.get("/interviews/current", response_model=InterviewOut | None, responses=ERRORS)
 async def get_current(user: UserDep, db: DbDep) -> InterviewOut | None:
@@ -91,9 +102,4 @@ async def issue_ticket(
     interview = await service.get_owned(db, user.id, interview_id)
     if interview.status in FINISHED:
         raise Conflict("This interview has already ended. Open its feedback instead.")
-    return TicketOut(
-        token=resources.tickets.issue(user.id, interview.id),
-        expires_in=resources.tickets.max_age_seconds,
-        interview_id=interview.id,
-        realtime_url=resources.settings.realtime_url(),
-    )
+    return TicketOut.issue(resources, user.id, interview.id)
