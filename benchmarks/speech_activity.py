@@ -20,29 +20,13 @@ from pathlib import Path
 import webrtcvad
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from feedback.audio import SAMPLE_RATE, chunks, mix, require_tools, synthesise
+from feedback.audio import ANSWERS, SAMPLE_RATE, mix, place, require_tools, segment_all, synthesise
 
-from interview_coach.interviews.speech import Segment, SpeechSegmenter
 from interview_coach.interviews.speech.detectors import (
     WEBRTC_AGGRESSIVENESS,
     WEBRTC_FRAME_MS,
     frame_bytes,
 )
-
-ANSWERS = (
-    "I led the migration of our billing system to a new database, and it went live "
-    "without downtime.",
-    "The result was that support tickets about invoices dropped by a third within two months.",
-    "Yes, definitely.",
-)
-
-
-def segment(pcm: bytes) -> list[Segment]:
-    segmenter = SpeechSegmenter()
-    found: list[Segment] = []
-    for offset_ms, chunk in chunks(pcm, 40):
-        found += segmenter.feed(chunk, offset_ms)
-    return found + segmenter.finish()
 
 
 def webrtc_only(pcm: bytes) -> None:
@@ -70,13 +54,10 @@ def main() -> None:
     require_tools()
     with tempfile.TemporaryDirectory() as directory:
         samples = [synthesise(text, Path(directory), f"a{i}") for i, text in enumerate(ANSWERS)]
-    placed, at = [], 1_500
-    for utterance in samples:
-        placed.append((at, utterance))
-        at += len(utterance) * 1000 // SAMPLE_RATE + 2_500
-    pcm, truth = mix(placed, at)
+    placed = place(samples, 1_500, 2_500)
+    pcm, truth = mix(placed, placed[-1][0] + len(samples[-1]) * 1000 // SAMPLE_RATE + 2_500)
     print(f"audio: {len(pcm) / (SAMPLE_RATE * 2):.1f} s, {len(truth)} utterances")
-    for found, placed_at in zip(segment(pcm), truth, strict=False):
+    for found, placed_at in zip(segment_all(pcm), truth, strict=False):
         print(
             f"  truth {placed_at.start_ms / 1000:6.2f}-{placed_at.end_ms / 1000:6.2f} s"
             f"  found {found.start_ms / 1000:6.2f}-{found.end_ms / 1000:6.2f} s"
@@ -84,7 +65,7 @@ def main() -> None:
             f" end {found.end_ms - placed_at.end_ms:+d} ms)"
         )
     webrtc = cpu_ms_per_audio_second(webrtc_only, pcm, args.repeat)
-    full = cpu_ms_per_audio_second(segment, pcm, args.repeat)
+    full = cpu_ms_per_audio_second(segment_all, pcm, args.repeat)
     print(f"WebRTC VAD alone:          {webrtc:.3f} ms CPU per audio-second")
     print(f"segmenter (40 ms chunks):  {full:.3f} ms CPU per audio-second")
     print(f"per 1000 live sessions:    {full * 100:.0f}% of one core")

@@ -14,10 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from interview_coach.interviews.speech import Segment, SpeechSegmenter
+
 SAMPLE_RATE = 16_000
 # An utterance starts and ends where its samples first and last exceed this (of 32767).
 TRIM_LEVEL = 300
 NOISE_AMPLITUDE = 60  # light background noise, about -55 dBFS
+# Three answers of different lengths (the segmenter tests and benchmarks/speech_activity.py).
+ANSWERS = (
+    "I led the migration of our billing system to a new database, and it went live "
+    "without downtime.",
+    "The result was that support tickets about invoices dropped by a third within two months.",
+    "Yes, definitely.",
+)
 
 
 @dataclass(frozen=True)
@@ -85,3 +94,21 @@ def chunks(pcm: bytes, chunk_ms: int = 40) -> list[tuple[int, bytes]]:
     """(offset_ms, bytes) pieces as a client sends them."""
     size = SAMPLE_RATE * chunk_ms // 1000 * 2
     return [(i // 2 * 1000 // SAMPLE_RATE, pcm[i : i + size]) for i in range(0, len(pcm), size)]
+
+
+def place(samples: list[array[int]], first_ms: int, gap_ms: int) -> list[tuple[int, array[int]]]:
+    """Utterances one after another, ``gap_ms`` of silence between them."""
+    placed, at = [], first_ms
+    for utterance in samples:
+        placed.append((at, utterance))
+        at += len(utterance) * 1000 // SAMPLE_RATE + gap_ms
+    return placed
+
+
+def segment_all(pcm: bytes, chunk_ms: int = 40) -> list[Segment]:
+    """Every segment the server's segmenter finds, fed ``chunk_ms`` pieces as a client sends."""
+    segmenter = SpeechSegmenter()
+    found: list[Segment] = []
+    for offset_ms, chunk in chunks(pcm, chunk_ms):
+        found += segmenter.feed(chunk, offset_ms)
+    return found + segmenter.finish()

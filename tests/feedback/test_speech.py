@@ -6,7 +6,17 @@ from array import array
 
 import pytest
 
-from feedback.audio import SAMPLE_RATE, Placed, chunks, mix, require_tools, synthesise
+from feedback.audio import (
+    ANSWERS,
+    SAMPLE_RATE,
+    Placed,
+    chunks,
+    mix,
+    place,
+    require_tools,
+    segment_all,
+    synthesise,
+)
 from feedback.helpers import InterviewFactory, eventually, make_member
 from interview_coach.interviews.speech import Segment, SpeechSegmenter
 from interview_coach.interviews.speech import store as speech_store
@@ -14,21 +24,6 @@ from interview_coach.interviews.speech.processor import SpeechActivityProcessor
 from interview_coach.resources import Resources
 
 TOLERANCE_MS = 100
-ANSWERS = (
-    "I led the migration of our billing system to a new database, and it went live "
-    "without downtime.",
-    "The result was that support tickets about invoices dropped by a third within two months.",
-    "Yes, definitely.",
-)
-
-
-def place(samples: list[array[int]], first_ms: int, gap_ms: int) -> list[tuple[int, array[int]]]:
-    """Utterances one after another, ``gap_ms`` of silence between them."""
-    placed, at = [], first_ms
-    for utterance in samples:
-        placed.append((at, utterance))
-        at += len(utterance) * 1000 // SAMPLE_RATE + gap_ms
-    return placed
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +35,6 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[Placed
     placed = place(samples, 1_500, 2_500)
     end_ms = placed[-1][0] + len(samples[-1]) * 1000 // SAMPLE_RATE + 1_500
     return mix(placed, end_ms)
-
-
-def segment_all(pcm: bytes, chunk_ms: int = 40) -> list[Segment]:
-    segmenter = SpeechSegmenter()
-    found: list[Segment] = []
-    for offset_ms, chunk in chunks(pcm, chunk_ms):
-        found += segmenter.feed(chunk, offset_ms)
-    return found + segmenter.finish()
 
 
 def assert_close(found: list[Segment], truth: list[Placed]) -> None:
