@@ -411,12 +411,9 @@ def run_once(args: argparse.Namespace, encoding: str) -> dict[str, Any]:
 
 
 def _run_clients(args: argparse.Namespace, url: str, frames: Frames) -> list[ClientResult]:
-    coroutine = drive(url, frames, args.clients, args.ramp_seconds, args.stream_seconds)
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coroutine)
-    return uvloop.run(coroutine)
+    import uvloop
+
+    return uvloop.run(drive(url, frames, args.clients, args.ramp_seconds, args.stream_seconds))
 
 
 # ---------------------------------------------------------------- entry points
