@@ -213,13 +213,8 @@ class Frames:
         return _CAMEL.get(name, name), getattr(message, name)
 
 
-_CAMEL = {
-    "start_response": "startResponse",
-    "partial_transcript": "partialTranscript",
-    "session_ended": "sessionEnded",
-    "interviewer_status": "interviewerStatus",
-    "audio_chunk": "audioChunk",
-}
+# Payload field name -> its JSON name, so both encodings report the same kinds.
+_CAMEL = {field.name: field.json_name for field in pb.ServerToClientMessage.DESCRIPTOR.fields}
 
 
 def _ended_reason(frames: Frames, value: Any) -> str:
