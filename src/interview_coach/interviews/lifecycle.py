@@ -35,11 +35,13 @@ async def _compare_and_set(
     interview_id: str,
     expected: InterviewStatus,
     new: InterviewStatus,
+    *,
+    now: datetime | None = None,
     **values: Any,
 ) -> bool:
     if new not in ALLOWED[expected]:
         raise IllegalTransition(f"{expected} -> {new}")
-    now = values.pop("now", None) or utcnow()
+    now = now or utcnow()
     statement = (
         update(Interview)
         .where(Interview.id == interview_id, Interview.status == expected)
