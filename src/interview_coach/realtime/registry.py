@@ -32,7 +32,7 @@ class SessionRegistry:
         self._user_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self._finished = SessionStats()
+        self._finished_chunks = 0
 
     def __len__(self) -> int:
         return len(self._live)
@@ -56,14 +56,12 @@ class SessionRegistry:
         self._live[session.interview_id] = session
 
     def detach(self, session: LiveSession) -> None:
-        """Forget ``session`` (if it still holds its interview) and keep its counts."""
+        """Forget ``session`` (if it still holds its interview) and keep its chunk count."""
         if self._live.get(session.interview_id) is session:
             del self._live[session.interview_id]
-        self._finished.audio_chunks += session.stats.audio_chunks
-        self._finished.audio_bytes += session.stats.audio_bytes
-        self._finished.audio_dropped += session.stats.audio_dropped
+        self._finished_chunks += session.stats.audio_chunks
 
     @property
     def audio_chunks_total(self) -> int:
         """Audio chunks accepted since the server started, live and finished sessions."""
-        return self._finished.audio_chunks + sum(s.stats.audio_chunks for s in self._live.values())
+        return self._finished_chunks + sum(s.stats.audio_chunks for s in self._live.values())
