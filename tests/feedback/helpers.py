@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from feedback.scenarios import TIMING_ONLY, Recorded
 from interview_coach.db.models import Interview, User
-from interview_coach.feedback.engines import OfflineEngine
+from interview_coach.feedback.engines import FeedbackEngine, OfflineEngine
 from interview_coach.feedback.material import Material
 from interview_coach.feedback.report import Report
 from interview_coach.feedback.runner import FeedbackRunner
@@ -64,14 +64,13 @@ class FailingOnceEngine:
 # ---------------------------------------------------------------- web
 
 
-def use_engine(app: FastAPI, resources: Resources, engine: object) -> FeedbackRunner:
-    """Give the app a runner with this engine (what ``app.state.feedback_engine`` selects)."""
-    runner = FeedbackRunner(resources.sessions, engine)  # type: ignore[arg-type]
-    app.state.feedback_runner = runner
-    return runner
+def use_engine(app: FastAPI, engine: FeedbackEngine) -> None:
+    """Make the app's runner (created on the first feedback request) use this engine."""
+    app.state.feedback_engine = engine
 
 
 def runner_of(app: FastAPI) -> FeedbackRunner:
+    """The runner a feedback request created for the app."""
     runner: FeedbackRunner = app.state.feedback_runner
     return runner
 

@@ -6,15 +6,14 @@ from fastapi import FastAPI
 
 from feedback.helpers import ClientFactory, GatedEngine, InterviewFactory, runner_of, use_engine
 from feedback.scenarios import WITH_WORDS
-from interview_coach.resources import Resources
 
 
 async def test_report_as_json_once_ready(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """PENDING without a report first, then READY with the figures."""
     engine = GatedEngine()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await new_client()
     interview = await make_interview(client.user, WITH_WORDS)
     url = f"/api/interviews/{interview.id}/feedback"
@@ -33,12 +32,12 @@ async def test_report_as_json_once_ready(
 
 
 async def test_post_regenerates_and_answers_202(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """POST claims a new attempt of a READY report and says it is being made."""
     engine = GatedEngine()
     engine.gate.set()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await new_client()
     interview = await make_interview(client.user)
     url = f"/api/interviews/{interview.id}/feedback"

@@ -8,15 +8,14 @@ from feedback.helpers import ClientFactory, GatedEngine, InterviewFactory, runne
 from feedback.scenarios import WITH_WORDS
 from interview_coach.feedback.export import escape
 from interview_coach.interviews.enums import Speaker
-from interview_coach.resources import Resources
 
 
 async def ready_export(
-    app: FastAPI, resources: Resources, client_factory: ClientFactory, make: InterviewFactory
+    app: FastAPI, client_factory: ClientFactory, make: InterviewFactory
 ) -> tuple[str, dict[str, str]]:
     engine = GatedEngine()
     engine.gate.set()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await client_factory()
     interview = await make(client.user, WITH_WORDS, job_title="Site Reliability Engineer")
     await client.http.get(f"/interview/{interview.id}/feedback")
@@ -27,10 +26,10 @@ async def ready_export(
 
 
 async def test_export_is_a_markdown_download(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """Served as an attachment named after the job and the day."""
-    _, headers = await ready_export(app, resources, new_client, make_interview)
+    _, headers = await ready_export(app, new_client, make_interview)
     assert headers["content-type"] == "text/markdown; charset=utf-8"
     assert headers["content-disposition"] == (
         'attachment; filename="feedback-site-reliability-engineer-2026-03-02.md"'
@@ -38,10 +37,10 @@ async def test_export_is_a_markdown_download(
 
 
 async def test_export_has_report_and_full_transcript(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """Header facts, every report section, quotes, the answers table and every line."""
-    text, _ = await ready_export(app, resources, new_client, make_interview)
+    text, _ = await ready_export(app, new_client, make_interview)
     assert text.startswith("# Interview feedback: Site Reliability Engineer\n")
     assert "- Date: 02 Mar 2026, 09:30 UTC\n- Length: 5:00 (planned 10 minutes)" in text
     for heading in (
@@ -65,11 +64,11 @@ async def test_export_has_report_and_full_transcript(
 
 
 async def test_export_before_the_report_has_the_transcript(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """While the report is being made the download still carries the transcript."""
     engine = GatedEngine()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await new_client()
     interview = await make_interview(client.user)
     await client.http.get(f"/interview/{interview.id}/feedback")

@@ -35,11 +35,11 @@ def state_of(html: str) -> str:
 
 
 async def test_page_shows_progress_then_the_ready_report(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """Opening the page starts generation in the background; the report shows when done."""
     engine = GatedEngine()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await new_client()
     interview = await make_interview(client.user)
 
@@ -59,11 +59,11 @@ async def test_page_shows_progress_then_the_ready_report(
 
 
 async def test_fragment_is_the_report_region_alone(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """What the page script swaps in: one region, in its current state, never cached."""
     engine = GatedEngine()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await new_client()
     interview = await make_interview(client.user)
     await client.http.get(f"/interview/{interview.id}/feedback")
@@ -77,11 +77,11 @@ async def test_fragment_is_the_report_region_alone(
 
 
 async def test_failure_offers_retry_which_succeeds(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """A failing engine leaves FAILED with a Try again button; pressing it makes the report."""
     engine = FailingOnceEngine()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await new_client()
     interview = await make_interview(client.user)
     await client.http.get(f"/interview/{interview.id}/feedback")
@@ -102,12 +102,12 @@ async def test_failure_offers_retry_which_succeeds(
 
 
 async def test_double_regenerate_runs_one_generation(
-    app: FastAPI, resources: Resources, new_client: ClientFactory, make_interview: InterviewFactory
+    app: FastAPI, new_client: ClientFactory, make_interview: InterviewFactory
 ) -> None:
     """Two "regenerate" posts in a row while the first runs start one generation."""
     engine = GatedEngine()
     engine.gate.set()
-    use_engine(app, resources, engine)
+    use_engine(app, engine)
     client = await new_client()
     interview = await make_interview(client.user)
     await client.http.get(f"/interview/{interview.id}/feedback")
