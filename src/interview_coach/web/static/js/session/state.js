@@ -177,15 +177,16 @@ function feedbackUrl(state) {
 }
 
 /**
- * The interview was already over (another tab, the time limit, the grace period): show its
- * feedback.
+ * The interview is over: show its feedback. Without a reason it ended elsewhere (another
+ * tab, the time limit, the grace period).
  * @param {SessionState} state
+ * @param {string} [reason]  SessionEnded.reason
  * @returns {SessionState}
  */
-function endedElsewhere(state) {
+function ended(state, reason = '') {
   return update(state, {
     phase: 'ending',
-    endReason: 'REASON_UNSPECIFIED',
+    endReason: reason || 'REASON_UNSPECIFIED',
     aiStatus: null,
     redirectTo: feedbackUrl(state),
   });
@@ -332,17 +333,12 @@ export function transition(state, event) {
       if (event.reason === 'REPLACED') {
         return fail(state, { kind: 'replaced', message: event.message, code: null });
       }
-      return update(state, {
-        phase: 'ending',
-        endReason: event.reason || 'REASON_UNSPECIFIED',
-        aiStatus: null,
-        redirectTo: feedbackUrl(state),
-      });
+      return ended(state, event.reason);
     }
 
     case 'serverError':
       if (!['connecting', 'live', 'reconnecting', 'ending'].includes(state.phase)) return state;
-      if (event.code === INTERVIEW_OVER) return endedElsewhere(state);
+      if (event.code === INTERVIEW_OVER) return ended(state);
       if (isRetryable(state, event.code)) return state; // the close that follows reconnects
       return fail(state, {
         kind: state.everLive ? 'server' : 'refused',
@@ -353,7 +349,7 @@ export function transition(state, event) {
     case 'ticketRejected':
       if (!['connecting', 'reconnecting'].includes(state.phase)) return state;
       if (event.status === 401) return fail(state, { kind: 'signedOut', message: event.message, code: 401 });
-      if (event.status === 409) return endedElsewhere(state);
+      if (event.status === 409) return ended(state);
       return fail(state, { kind: 'ticket', message: event.message, code: event.status });
 
     case 'disconnected':
