@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 DASH = "\u2013"  # en dash, for ranges such as 0:30\u20132:00
 
 
@@ -23,8 +25,8 @@ def percent(share: float) -> str:
     return f"{share:.0%}"
 
 
-def numbers(values: list[int]) -> str:
-    """``1``, ``1 and 3``, ``1, 2 and 3``."""
+def joined(values: Sequence[object]) -> str:
+    """``1``, ``1 and 3``, ``1, 2 and 3`` (numbers or words)."""
     text = [str(v) for v in values]
     return text[0] if len(text) == 1 else ", ".join(text[:-1]) + " and " + text[-1]
 

@@ -9,11 +9,10 @@ is written from timing alone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interview_coach.feedback import thresholds as t
-from interview_coach.feedback.formatting import DASH, clock, numbers, percent, plural, seconds
+from interview_coach.feedback.formatting import DASH, clock, joined, percent, plural, seconds
 from interview_coach.feedback.language import (
     count_fillers,
     count_words,
@@ -357,8 +356,8 @@ def _content(timing: Timing, figured: list[_Figured], o: OverallFigures) -> list
                 continue
             covered = [part for part in STAR_ORDER if part in cues]
             missing = [part for part in STAR_ORDER if part not in cues]
-            text = f"Answer {f.figures.number} covered the {_parts(covered)}"
-            text += f" but not the {_parts(missing)}." if missing else ": a complete STAR answer."
+            text = f"Answer {f.figures.number} covered the {joined(covered)}"
+            text += f" but not the {joined(missing)}." if missing else ": a complete STAR answer."
             best = cues.get("result") or cues[covered[-1]]
             points.append(Point(text=text, quote=quote(best.sentence), answer=f.figures.number))
     else:
@@ -390,10 +389,6 @@ def _how_many(count: int, total: int) -> str:
     if count == total:
         return {1: "Your answer", 2: "Both answers"}.get(total, f"All {total} answers")
     return f"{count} of {plural(total, 'answer')}"
-
-
-def _parts(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _delivery(timing: Timing, figured: list[_Figured], o: OverallFigures) -> list[Point]:
@@ -502,7 +497,7 @@ def _improvements(timing: Timing, figured: list[_Figured], o: OverallFigures) ->
     if unanswered:
         points.append(
             Point(
-                text=f"Question {numbers([f.figures.number for f in unanswered])} got no answer "
+                text=f"Question {joined([f.figures.number for f in unanswered])} got no answer "
                 "we could hear. If you need time, say so, or ask for the question again."
             )
         )
@@ -610,4 +605,4 @@ def _word_improvements(figured: list[_Figured], o: OverallFigures) -> list[Point
 
 def _answers_label(items: list[_Figured]) -> str:
     values = [f.figures.number for f in items]
-    return f"Answer {values[0]}" if len(values) == 1 else f"Answers {numbers(values)}"
+    return f"Answer {values[0]}" if len(values) == 1 else f"Answers {joined(values)}"
