@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from interview_coach.feedback import thresholds as t
 from interview_coach.feedback.formatting import DASH, clock, joined, percent, plural, seconds
 from interview_coach.feedback.language import (
+    StarCue,
     count_fillers,
     count_words,
     filler_weight,
@@ -41,11 +42,12 @@ COACHED = f"{t.PACE_COACH_WPM[0]}{DASH}{t.PACE_COACH_WPM[1]}"
 
 @dataclass(frozen=True)
 class _Figured:
-    """One answer with its figures and, when there are words, its text."""
+    """One answer with its figures and, when there are words, its text and STAR cues."""
 
     answer: Answer
     figures: AnswerFigures
     text: str
+    cues: tuple[StarCue, ...]
 
 
 def compose(material: Material, *, engine: str = "offline") -> Report:
@@ -95,6 +97,7 @@ def _figure(answer: Answer, words_known: bool) -> _Figured:
     duration = answer.duration_ms
     words = count_words(text) if words_known and answer.heard else None
     fillers = count_fillers(text) if words_known else Counter[str]()
+    cues = tuple(star_cues(text)) if words_known else ()
     sustained = duration is not None and duration >= t.PACE_MIN_ANSWER_MS
     wpm = _pace(words, duration) if words is not None and sustained and duration else None
     weighted = (
@@ -117,9 +120,9 @@ def _figure(answer: Answer, words_known: bool) -> _Figured:
         words_per_minute=wpm,
         fillers=dict(sorted(fillers.items())),
         weighted_fillers_per_minute=weighted,
-        star=[cue.part for cue in star_cues(text)] if words_known else [],
+        star=[cue.part for cue in cues],
     )
-    return _Figured(answer, figures, text)
+    return _Figured(answer, figures, text, cues)
 
 
 def _overall(
@@ -295,7 +298,7 @@ def _strengths(timing: Timing, figured: list[_Figured], o: OverallFigures) -> li
         )
     for f in figured:
         if len(f.figures.star) == len(STAR_ORDER):
-            result = next(c for c in star_cues(f.text) if c.part == "result")
+            result = next(c for c in f.cues if c.part == "result")
             points.append(
                 Point(
                     text=f"Answer {f.figures.number} followed the STAR pattern, from the "
@@ -351,7 +354,7 @@ def _content(timing: Timing, figured: list[_Figured], o: OverallFigures) -> list
         for f in figured:
             if not f.answer.heard or not f.text:
                 continue
-            cues = {c.part: c for c in star_cues(f.text)}
+            cues = {c.part: c for c in f.cues}
             if not cues:
                 continue
             covered = [part for part in STAR_ORDER if part in cues]
