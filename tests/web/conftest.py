@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -43,6 +44,15 @@ class Browser:
 
 
 BrowserFactory = Callable[..., Awaitable[Browser]]
+
+
+def sign_in_page(page: Any, base: str, email: str, target: str = "/") -> None:
+    """Sign in through the form in a real browser page and wait to land on ``target``."""
+    page.goto(f"{base}/signin?next={target}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("[data-action=signin]").click()
+    page.wait_for_url(f"{base}{target}")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from interview_coach.auth.users import create_user
 from interview_coach.db.models import Interview
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -109,11 +109,7 @@ def test_double_click_on_create_makes_one_interview(live_server: Any, page: Any)
     """A double click on "Create interview" submits once and makes one interview."""
     email = _email()
     _make_account(live_server, email)
-    page.goto(f"{live_server.web_url}/signin?next=/interviews/new")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("[data-action=signin]").click()
-    page.wait_for_url(f"{live_server.web_url}/interviews/new")
+    sign_in_page(page, live_server.web_url, email, "/interviews/new")
     page.get_by_label("Job title").fill("Designer")
     page.locator("[data-action=create-interview]").dblclick()
     page.wait_for_url(re.compile(r"/interview/[A-Za-z0-9_-]{22}/session$"))
@@ -124,11 +120,7 @@ def test_invalid_form_keeps_input_and_marks_the_field(live_server: Any, page: An
     """Without a job title the form keeps the pasted text and puts focus on the title."""
     email = _email()
     _make_account(live_server, email)
-    page.goto(f"{live_server.web_url}/signin?next=/interviews/new")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("[data-action=signin]").click()
-    page.wait_for_url(f"{live_server.web_url}/interviews/new")
+    sign_in_page(page, live_server.web_url, email, "/interviews/new")
     page.get_by_label("Your resume").fill("Ten years of Python.")
     page.locator("#persona_custom").fill("a sceptical CTO")
     page.locator("[data-action=create-interview]").click()

@@ -18,7 +18,7 @@ from interview_coach.auth.users import create_user
 from interview_coach.interviews import lifecycle, service
 from interview_coach.interviews.enums import EndReason
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -122,14 +122,6 @@ def shoot(
     return take
 
 
-def _sign_in(page: Any, base: str, email: str, target: str = "/") -> None:
-    page.goto(f"{base}/signin?next={target}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("[data-action=signin]").click()
-    page.wait_for_url(f"{base}{target}")
-
-
 def _assert_readable(page: Any) -> None:
     """Every visible text meets 4.5:1 and every field edge 3:1 against what is behind it."""
     found = page.evaluate(CONTRAST_JS)
@@ -195,7 +187,7 @@ def test_sign_in_with_error(live_server: Any, scheme_page: Any, shoot: Any) -> N
 
 def test_dashboard_empty(live_server: Any, account: str, scheme_page: Any, shoot: Any) -> None:
     """The empty dashboard says what to do, readable in this colour scheme."""
-    _sign_in(scheme_page, live_server.web_url, account)
+    sign_in_page(scheme_page, live_server.web_url, account)
     scheme_page.locator("[data-empty=interviews]").wait_for()
     _assert_readable(scheme_page)
     shoot("dashboard-empty")
@@ -206,7 +198,7 @@ def test_dashboard_with_interviews(
 ) -> None:
     """Every status badge and date on the dashboard is readable in this colour scheme."""
     _seed_interviews(live_server, account)
-    _sign_in(scheme_page, live_server.web_url, account)
+    sign_in_page(scheme_page, live_server.web_url, account)
     statuses = scheme_page.locator("[data-interview-id]").evaluate_all(
         "items => items.map(i => i.dataset.status)"
     )
@@ -219,7 +211,7 @@ def test_new_interview_with_errors(
     live_server: Any, account: str, scheme_page: Any, shoot: Any
 ) -> None:
     """The new-interview form with errors is readable in this colour scheme."""
-    _sign_in(scheme_page, live_server.web_url, account, "/interviews/new")
+    sign_in_page(scheme_page, live_server.web_url, account, "/interviews/new")
     scheme_page.get_by_label("Job description").fill("We build payment APIs in Python.")
     scheme_page.get_by_label("Describe your own").check()
     scheme_page.locator("[data-action=create-interview]").click()
@@ -236,7 +228,7 @@ def test_narrow_screen_has_no_sideways_scroll(
     page = context.new_page()
     try:
         _seed_interviews(live_server, account)
-        _sign_in(page, live_server.web_url, account)
+        sign_in_page(page, live_server.web_url, account)
         for path in ("/", "/interviews/new"):
             page.goto(f"{live_server.web_url}{path}")
             overflow = page.evaluate(
