@@ -25,40 +25,30 @@ from interview_coach.resources import Resources
 InterviewFactory = Callable[..., Awaitable[Interview]]
 
 
-class GatedEngine:
+class GatedEngine(OfflineEngine):
     """The offline engine, held until the test opens the gate; counts its runs."""
 
     def __init__(self) -> None:
         self.gate = asyncio.Event()
         self.runs = 0
-        self._inner = OfflineEngine()
-
-    @property
-    def name(self) -> str:
-        return "offline"
 
     async def generate(self, material: Material) -> Report:
         self.runs += 1
         await self.gate.wait()
-        return await self._inner.generate(material)
+        return await super().generate(material)
 
 
-class FailingOnceEngine:
+class FailingOnceEngine(OfflineEngine):
     """Raises on its first run (as a flaky model service would), then works."""
 
     def __init__(self) -> None:
         self.runs = 0
-        self._inner = OfflineEngine()
-
-    @property
-    def name(self) -> str:
-        return "offline"
 
     async def generate(self, material: Material) -> Report:
         self.runs += 1
         if self.runs == 1:
             raise RuntimeError("model service unavailable")
-        return await self._inner.generate(material)
+        return await super().generate(material)
 
 
 # ---------------------------------------------------------------- web
