@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
-import textwrap
 from pathlib import Path
 
 import httpx
@@ -74,37 +74,33 @@ async def test_shutdown_mid_session_loses_nothing(
 
 
 async def test_sigterm_stops_gracefully(seat: Seat, settings: Settings, tmp_path: Path) -> None:
-    """run_realtime turns SIGTERM into a graceful stop: 1012 to the client, exit 0."""
-    program = textwrap.dedent(
-        """
-        import asyncio, logging, sys
-        from interview_coach.config import Settings
-        from interview_coach.realtime.server import run_realtime
-        from interview_coach.resources import Resources
-
-        logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
-        settings = Settings()
-        asyncio.run(run_realtime(Resources.from_settings(settings), "127.0.0.1", 0))
-        """
-    )
+    """`interview-coach serve-realtime` turns SIGTERM into 1012 to the client and exit 0."""
     env = {
         **os.environ,
         "INTERVIEW_COACH_DATABASE_URL": settings.resolved_database_url(),
         "INTERVIEW_COACH_SECRET_KEY": settings.signing_key(),
         "INTERVIEW_COACH_DATA_DIR": str(tmp_path),
     }
+    command = Path(sys.executable).parent / "interview-coach"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", program, env=env, stdout=asyncio.subprocess.PIPE
+        command,
+        "serve-realtime",
+        "--json",
+        "--realtime-port",
+        "0",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     assert process.stdout is not None
     try:
         async with asyncio.timeout(20):
-            line = ""
-            while "server.listening" not in line:
+            announced = ""
+            while not announced.rstrip().endswith("}"):
                 line = (await process.stdout.readline()).decode()
-                assert line, "server exited before listening"
-        port = int(line.split("port=")[1].split()[0])
-        async with client(f"ws://127.0.0.1:{port}") as c:
+                assert line, "server exited before announcing its URL"
+                announced += line
+        async with client(json.loads(announced)["realtime"]) as c:
             await c.join(seat)
             process.send_signal(signal.SIGTERM)
             error = (await c.until("error"))[-1].error
