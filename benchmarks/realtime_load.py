@@ -3,8 +3,9 @@
 N simulated clients each open a WebSocket, send a StartRequest, stream 40 ms chunks of
 16 kHz PCM in real time for ``--stream-seconds`` while reading transcripts, then send an
 EndRequest. Clients start spread over ``--ramp-seconds``. The server runs in a separate
-process (``serve`` mode of this file, the same ``run_realtime`` the CLI uses) on a fresh
-migrated database; its CPU time and peak memory come from /proc.
+process (``serve`` mode of this file: a ``RealtimeServer`` started and stopped as
+``interview-coach serve-realtime`` does, on uvloop) on a fresh migrated database; its CPU
+time and peak memory come from /proc.
 
 Reports, per encoding: StartResponse latency p50/p99 (StartRequest sent -> StartResponse
 read), EndRequest -> SessionEnded p50/p99, server CPU seconds and peak memory per session,
@@ -32,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import json_format
 from websockets.asyncio.client import connect
@@ -40,6 +41,9 @@ from websockets.asyncio.client import connect
 from interview_coach.auth.tickets import TicketSigner
 from interview_coach.config import Settings
 from interview_coach.proto import interview_pb2 as pb
+
+if TYPE_CHECKING:
+    from interview_coach.resources import Resources
 
 SECRET = "benchmark-secret-key-not-for-production"
 RATE = 16000
@@ -430,9 +434,25 @@ def _loop_lag(log: Path) -> dict[str, float]:
     return {}
 
 
+async def _serve_until_signal(resources: Resources) -> None:
+    """What ``interview-coach serve-realtime`` does: start, wait for SIGTERM or SIGINT, stop
+    gracefully (1012 to live sessions)."""
+    from interview_coach.realtime.server import RealtimeServer
+
+    server = RealtimeServer(resources)
+    await server.start("127.0.0.1", 0)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+
+
 def serve(args: argparse.Namespace) -> None:
     """Child mode: the real-time server as the CLI runs it, optionally profiled."""
-    from interview_coach.realtime.server import run_realtime
     from interview_coach.resources import Resources
 
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
@@ -443,7 +463,7 @@ def serve(args: argparse.Namespace) -> None:
         lags: list[float] = []
         monitor = asyncio.create_task(_watch_loop(lags))
         try:
-            await run_realtime(resources, "127.0.0.1", 0)
+            await _serve_until_signal(resources)
         finally:
             monitor.cancel()
             print(

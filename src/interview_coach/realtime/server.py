@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import http
 import secrets
-import signal
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -60,8 +59,9 @@ class _Opening:
 
 
 class RealtimeServer:
-    """``start`` / ``serve_forever`` / ``stop``; ``sessions`` shows what is live (tests count
-    audio chunks through it); ``audio_processors`` lists factories applied to each session."""
+    """``start`` / ``stop``; ``sessions`` shows what is live (tests count audio chunks
+    through it); ``audio_processors`` lists factories applied to each session. The CLI
+    (``interview-coach serve-realtime`` / ``serve``) runs it until SIGTERM or SIGINT."""
 
     def __init__(
         self,
@@ -109,12 +109,6 @@ class RealtimeServer:
         self._sweeper_task = asyncio.get_running_loop().create_task(self.sweeper.run())
         logs.event("server.listening", host=host, port=self.port)
         return self.port
-
-    async def serve_forever(self) -> None:
-        """Return once ``stop`` has finished."""
-        if self._server is None:
-            raise RuntimeError("call start() first")
-        await self._stopped.wait()
 
     async def stop(self) -> None:
         """Stop accepting, close every connection with 1012, keep interviews rejoinable."""
@@ -216,23 +210,3 @@ def _health_check(connection: ServerConnection, request: Request) -> Response | 
     if request.path == HEALTH_PATH:
         return connection.respond(http.HTTPStatus.OK, "ok\n")
     return None
-
-
-async def run_realtime(resources: Resources, host: str, port: int) -> None:
-    """Serve until SIGTERM or SIGINT, then stop gracefully (the CLI's entry point)."""
-    server = RealtimeServer(resources)
-    await server.start(host, port)
-    loop = asyncio.get_running_loop()
-    stopping: set[asyncio.Task[None]] = set()
-
-    def on_signal() -> None:
-        stopping.add(loop.create_task(server.stop()))
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, on_signal)
-    try:
-        await server.serve_forever()
-    finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
-        await server.stop()
