@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,10 +23,6 @@ def upgrade(url: str, revision: str = "head") -> None:
     _ensure_sqlite_dir(url)
     with ThreadPoolExecutor(max_workers=1) as worker:
         worker.submit(command.upgrade, alembic_config(url), revision).result()
-
-
-async def upgrade_async(url: str, revision: str = "head") -> None:
-    await asyncio.to_thread(upgrade, url, revision)
 
 
 def _ensure_sqlite_dir(url: str) -> None:
