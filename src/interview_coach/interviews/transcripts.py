@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from interview_coach.db.models import TranscriptEntry
 from interview_coach.interviews.enums import Speaker
-
-
-async def next_sequence(session: AsyncSession, interview_id: str) -> int:
-    statement = select(func.coalesce(func.max(TranscriptEntry.sequence), -1)).where(
-        TranscriptEntry.interview_id == interview_id
-    )
-    return int(await session.scalar(statement) or 0) + 1
 
 
 async def append(
