@@ -63,11 +63,6 @@ export class AudioCapture {
     this.generation = 0;
   }
 
-  /** @returns {boolean} */
-  get running() {
-    return this.stream !== null;
-  }
-
   /**
    * Ask for the microphone and start producing chunks.
    * @returns {Promise<CaptureResult>}
