@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
+from support import add_member
+from support import eventually as shared_eventually
 
 from feedback.scenarios import TIMING_ONLY, Recorded
 from interview_coach.db.models import Interview, User
@@ -81,19 +82,11 @@ ClientFactory = Callable[[], Awaitable[Client]]
 
 
 async def make_member(resources: Resources) -> User:
-    """A user row without a password: these tests never sign in with one (hashing is slow)."""
-    async with resources.sessions() as db:
-        user = User(email=f"{secrets.token_hex(6)}@example.com", password_hash="-")
-        db.add(user)
-        await db.commit()
-        return user
+    return await add_member(resources)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0) -> None:
-    """Wait for an effect that has no event to wait on (a row appearing in the database)."""
-    async with asyncio.timeout(within):
-        while not await check():  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
+    await shared_eventually(check, within)
 
 
 async def record_interview(

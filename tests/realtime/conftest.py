@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from typing import Any
 
 import pytest
 from google.protobuf import json_format
+from support import add_member
+from support import eventually as shared_eventually
 from websockets.asyncio.client import ClientConnection, connect
 
 from interview_coach.config import Settings
@@ -110,11 +111,7 @@ def make_member(resources: Resources) -> UserMaker:
     and hashing (about 0.25 s) would dominate these tests."""
 
     async def factory() -> User:
-        async with resources.sessions() as db:
-            user = User(email=f"{secrets.token_hex(6)}@example.com", password_hash="-")
-            db.add(user)
-            await db.commit()
-            return user
+        return await add_member(resources)
 
     return factory
 
@@ -153,10 +150,7 @@ async def stored_transcript(resources: Resources, interview_id: str) -> list[Tra
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = WAIT) -> None:
-    """Poll ``check`` until it holds (for effects with no message to wait on)."""
-    async with asyncio.timeout(within):
-        while not await check():  # noqa: ASYNC110 (the database has no event to wait on)
-            await asyncio.sleep(0.01)
+    await shared_eventually(check, within)
 
 
 # ---------------------------------------------------------------- client
