@@ -14,11 +14,10 @@ from interview_coach.feedback.report import Report
 from interview_coach.feedback.status import FeedbackStatus
 from interview_coach.feedback.timing import Timing, analyse
 from interview_coach.interviews import service
-from interview_coach.interviews.enums import InterviewStatus
+from interview_coach.interviews.lifecycle import FINISHED
 from interview_coach.interviews.speech import store as speech_store
 
 State = Literal["unfinished", "generating", "ready", "failed"]
-FINISHED = frozenset({InterviewStatus.COMPLETED, InterviewStatus.ERROR})
 
 
 def is_finished(interview: Interview) -> bool:
