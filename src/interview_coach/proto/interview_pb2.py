@@ -24,15 +24,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0finterview.proto\x12\x12interview_coach.v1\"\xcb\x01\n\x15\x43lientToServerMessage\x12\x39\n\rstart_request\x18\x01 \x01(\x0b\x32 .interview_coach.v1.StartRequestH\x00\x12\x35\n\x0b\x61udio_chunk\x18\x02 \x01(\x0b\x32\x1e.interview_coach.v1.AudioChunkH\x00\x12\x35\n\x0b\x65nd_request\x18\x03 \x01(\x0b\x32\x1e.interview_coach.v1.EndRequestH\x00\x42\t\n\x07payload\"o\n\x0cStartRequest\x12\x12\n\nauth_token\x18\x01 \x01(\t\x12\x14\n\x0cinterview_id\x18\x02 \x01(\t\x12\x35\n\x0c\x61udio_config\x18\x03 \x01(\x0b\x32\x1f.interview_coach.v1.AudioConfig\"\x9a\x01\n\x0b\x41udioConfig\x12:\n\x08\x65ncoding\x18\x01 \x01(\x0e\x32(.interview_coach.v1.AudioConfig.Encoding\x12\x19\n\x11sample_rate_hertz\x18\x02 \x01(\x05\"4\n\x08\x45ncoding\x12\x18\n\x14\x45NCODING_UNSPECIFIED\x10\x00\x12\x0e\n\nLINEAR_PCM\x10\x01\"#\n\nAudioChunk\x12\x15\n\raudio_content\x18\x01 \x01(\x0c\"\x0c\n\nEndRequest\"\x87\x03\n\x15ServerToClientMessage\x12;\n\x0estart_response\x18\x01 \x01(\x0b\x32!.interview_coach.v1.StartResponseH\x00\x12\x35\n\x0b\x61udio_chunk\x18\x02 \x01(\x0b\x32\x1e.interview_coach.v1.AudioChunkH\x00\x12\x43\n\x12partial_transcript\x18\x03 \x01(\x0b\x32%.interview_coach.v1.PartialTranscriptH\x00\x12\x39\n\rsession_ended\x18\x04 \x01(\x0b\x32 .interview_coach.v1.SessionEndedH\x00\x12*\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x19.interview_coach.v1.ErrorH\x00\x12\x43\n\x12interviewer_status\x18\x06 \x01(\x0b\x32%.interview_coach.v1.InterviewerStatusH\x00\x42\t\n\x07payload\"\x80\x01\n\rStartResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x02 \x01(\x05\x12\x1c\n\x14\x61i_sample_rate_hertz\x18\x03 \x01(\x05\x12\x12\n\nelapsed_ms\x18\x04 \x01(\x03\x12\x0f\n\x07resumed\x18\x05 \x01(\x08\"\x8a\x01\n\x11PartialTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\x12,\n\x07speaker\x18\x02 \x01(\x0e\x32\x1b.interview_coach.v1.Speaker\x12\x10\n\x08is_final\x18\x03 \x01(\x08\x12\x14\n\x0cutterance_id\x18\x04 \x01(\t\x12\x11\n\toffset_ms\x18\x05 \x01(\x03\"\xcf\x01\n\x0cSessionEnded\x12\x37\n\x06reason\x18\x01 \x01(\x0e\x32\'.interview_coach.v1.SessionEnded.Reason\x12\x0f\n\x07message\x18\x02 \x01(\t\"u\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x12\n\x0eUSER_INITIATED\x10\x01\x12\x10\n\x0c\x41I_INITIATED\x10\x02\x12\x0b\n\x07TIMEOUT\x10\x03\x12\x12\n\x0eINTERNAL_ERROR\x10\x04\x12\x0c\n\x08REPLACED\x10\x05\"&\n\x05\x45rror\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\"\x9a\x01\n\x11InterviewerStatus\x12:\n\x05state\x18\x01 \x01(\x0e\x32+.interview_coach.v1.InterviewerStatus.State\"I\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\r\n\tLISTENING\x10\x01\x12\x0c\n\x08THINKING\x10\x02\x12\x0c\n\x08SPEAKING\x10\x03*4\n\x07Speaker\x12\x17\n\x13SPEAKER_UNSPECIFIED\x10\x00\x12\x08\n\x04USER\x10\x01\x12\x06\n\x02\x41I\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0finterview.proto\x12\x12interview_coach.v1\"\xcb\x01\n\x15\x43lientToServerMessage\x12\x39\n\rstart_request\x18\x01 \x01(\x0b\x32 .interview_coach.v1.StartRequestH\x00\x12\x35\n\x0b\x61udio_chunk\x18\x02 \x01(\x0b\x32\x1e.interview_coach.v1.AudioChunkH\x00\x12\x35\n\x0b\x65nd_request\x18\x03 \x01(\x0b\x32\x1e.interview_coach.v1.EndRequestH\x00\x42\t\n\x07payload\"o\n\x0cStartRequest\x12\x12\n\nauth_token\x18\x01 \x01(\t\x12\x14\n\x0cinterview_id\x18\x02 \x01(\t\x12\x35\n\x0c\x61udio_config\x18\x03 \x01(\x0b\x32\x1f.interview_coach.v1.AudioConfig\"\x9a\x01\n\x0b\x41udioConfig\x12:\n\x08\x65ncoding\x18\x01 \x01(\x0e\x32(.interview_coach.v1.AudioConfig.Encoding\x12\x19\n\x11sample_rate_hertz\x18\x02 \x01(\x05\"4\n\x08\x45ncoding\x12\x18\n\x14\x45NCODING_UNSPECIFIED\x10\x00\x12\x0e\n\nLINEAR_PCM\x10\x01\"9\n\nAudioChunk\x12\x15\n\raudio_content\x18\x01 \x01(\x0c\x12\x14\n\x0cutterance_id\x18\x02 \x01(\t\"\x0c\n\nEndRequest\"\x85\x04\n\x15ServerToClientMessage\x12;\n\x0estart_response\x18\x01 \x01(\x0b\x32!.interview_coach.v1.StartResponseH\x00\x12\x35\n\x0b\x61udio_chunk\x18\x02 \x01(\x0b\x32\x1e.interview_coach.v1.AudioChunkH\x00\x12\x43\n\x12partial_transcript\x18\x03 \x01(\x0b\x32%.interview_coach.v1.PartialTranscriptH\x00\x12\x39\n\rsession_ended\x18\x04 \x01(\x0b\x32 .interview_coach.v1.SessionEndedH\x00\x12*\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x19.interview_coach.v1.ErrorH\x00\x12\x43\n\x12interviewer_status\x18\x06 \x01(\x0b\x32%.interview_coach.v1.InterviewerStatusH\x00\x12?\n\x10playback_cleared\x18\x07 \x01(\x0b\x32#.interview_coach.v1.PlaybackClearedH\x00\x12;\n\x0esession_notice\x18\x08 \x01(\x0b\x32!.interview_coach.v1.SessionNoticeH\x00\x42\t\n\x07payload\"\x9c\x01\n\rStartResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x02 \x01(\x05\x12\x1c\n\x14\x61i_sample_rate_hertz\x18\x03 \x01(\x05\x12\x12\n\nelapsed_ms\x18\x04 \x01(\x03\x12\x0f\n\x07resumed\x18\x05 \x01(\x08\x12\x1a\n\x12interviewer_engine\x18\x06 \x01(\t\"\x8a\x01\n\x11PartialTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\x12,\n\x07speaker\x18\x02 \x01(\x0e\x32\x1b.interview_coach.v1.Speaker\x12\x10\n\x08is_final\x18\x03 \x01(\x08\x12\x14\n\x0cutterance_id\x18\x04 \x01(\t\x12\x11\n\toffset_ms\x18\x05 \x01(\x03\"\xcf\x01\n\x0cSessionEnded\x12\x37\n\x06reason\x18\x01 \x01(\x0e\x32\'.interview_coach.v1.SessionEnded.Reason\x12\x0f\n\x07message\x18\x02 \x01(\t\"u\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x12\n\x0eUSER_INITIATED\x10\x01\x12\x10\n\x0c\x41I_INITIATED\x10\x02\x12\x0b\n\x07TIMEOUT\x10\x03\x12\x12\n\x0eINTERNAL_ERROR\x10\x04\x12\x0c\n\x08REPLACED\x10\x05\"&\n\x05\x45rror\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\"\x9a\x01\n\x11InterviewerStatus\x12:\n\x05state\x18\x01 \x01(\x0e\x32+.interview_coach.v1.InterviewerStatus.State\"I\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\r\n\tLISTENING\x10\x01\x12\x0c\n\x08THINKING\x10\x02\x12\x0c\n\x08SPEAKING\x10\x03\"9\n\x0fPlaybackCleared\x12\x14\n\x0cutterance_id\x18\x01 \x01(\t\x12\x10\n\x08heard_ms\x18\x02 \x01(\x03\"\xbb\x01\n\rSessionNotice\x12\x34\n\x04kind\x18\x01 \x01(\x0e\x32&.interview_coach.v1.SessionNotice.Kind\x12\x0f\n\x07message\x18\x02 \x01(\t\"c\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12TRANSCRIPT_DELAYED\x10\x01\x12\x18\n\x14TRANSCRIPT_CAUGHT_UP\x10\x02\x12\x13\n\x0f\x45NGINE_FALLBACK\x10\x03*4\n\x07Speaker\x12\x17\n\x13SPEAKER_UNSPECIFIED\x10\x00\x12\x08\n\x04USER\x10\x01\x12\x06\n\x02\x41I\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'interview_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SPEAKER']._serialized_start=1639
-  _globals['_SPEAKER']._serialized_end=1691
+  _globals['_SPEAKER']._serialized_start=2064
+  _globals['_SPEAKER']._serialized_end=2116
   _globals['_CLIENTTOSERVERMESSAGE']._serialized_start=40
   _globals['_CLIENTTOSERVERMESSAGE']._serialized_end=243
   _globals['_STARTREQUEST']._serialized_start=245
@@ -42,23 +42,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_AUDIOCONFIG_ENCODING']._serialized_start=461
   _globals['_AUDIOCONFIG_ENCODING']._serialized_end=513
   _globals['_AUDIOCHUNK']._serialized_start=515
-  _globals['_AUDIOCHUNK']._serialized_end=550
-  _globals['_ENDREQUEST']._serialized_start=552
-  _globals['_ENDREQUEST']._serialized_end=564
-  _globals['_SERVERTOCLIENTMESSAGE']._serialized_start=567
-  _globals['_SERVERTOCLIENTMESSAGE']._serialized_end=958
-  _globals['_STARTRESPONSE']._serialized_start=961
-  _globals['_STARTRESPONSE']._serialized_end=1089
-  _globals['_PARTIALTRANSCRIPT']._serialized_start=1092
-  _globals['_PARTIALTRANSCRIPT']._serialized_end=1230
-  _globals['_SESSIONENDED']._serialized_start=1233
-  _globals['_SESSIONENDED']._serialized_end=1440
-  _globals['_SESSIONENDED_REASON']._serialized_start=1323
-  _globals['_SESSIONENDED_REASON']._serialized_end=1440
-  _globals['_ERROR']._serialized_start=1442
-  _globals['_ERROR']._serialized_end=1480
-  _globals['_INTERVIEWERSTATUS']._serialized_start=1483
-  _globals['_INTERVIEWERSTATUS']._serialized_end=1637
-  _globals['_INTERVIEWERSTATUS_STATE']._serialized_start=1564
-  _globals['_INTERVIEWERSTATUS_STATE']._serialized_end=1637
+  _globals['_AUDIOCHUNK']._serialized_end=572
+  _globals['_ENDREQUEST']._serialized_start=574
+  _globals['_ENDREQUEST']._serialized_end=586
+  _globals['_SERVERTOCLIENTMESSAGE']._serialized_start=589
+  _globals['_SERVERTOCLIENTMESSAGE']._serialized_end=1106
+  _globals['_STARTRESPONSE']._serialized_start=1109
+  _globals['_STARTRESPONSE']._serialized_end=1265
+  _globals['_PARTIALTRANSCRIPT']._serialized_start=1268
+  _globals['_PARTIALTRANSCRIPT']._serialized_end=1406
+  _globals['_SESSIONENDED']._serialized_start=1409
+  _globals['_SESSIONENDED']._serialized_end=1616
+  _globals['_SESSIONENDED_REASON']._serialized_start=1499
+  _globals['_SESSIONENDED_REASON']._serialized_end=1616
+  _globals['_ERROR']._serialized_start=1618
+  _globals['_ERROR']._serialized_end=1656
+  _globals['_INTERVIEWERSTATUS']._serialized_start=1659
+  _globals['_INTERVIEWERSTATUS']._serialized_end=1813
+  _globals['_INTERVIEWERSTATUS_STATE']._serialized_start=1740
+  _globals['_INTERVIEWERSTATUS_STATE']._serialized_end=1813
+  _globals['_PLAYBACKCLEARED']._serialized_start=1815
+  _globals['_PLAYBACKCLEARED']._serialized_end=1872
+  _globals['_SESSIONNOTICE']._serialized_start=1875
+  _globals['_SESSIONNOTICE']._serialized_end=2062
+  _globals['_SESSIONNOTICE_KIND']._serialized_start=1963
+  _globals['_SESSIONNOTICE_KIND']._serialized_end=2062
 # @@protoc_insertion_point(module_scope)

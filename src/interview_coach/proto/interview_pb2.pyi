@@ -50,44 +50,52 @@ class AudioConfig(_message.Message):
     def __init__(self, encoding: _Optional[_Union[AudioConfig.Encoding, str]] = ..., sample_rate_hertz: _Optional[int] = ...) -> None: ...
 
 class AudioChunk(_message.Message):
-    __slots__ = ("audio_content",)
+    __slots__ = ("audio_content", "utterance_id")
     AUDIO_CONTENT_FIELD_NUMBER: _ClassVar[int]
+    UTTERANCE_ID_FIELD_NUMBER: _ClassVar[int]
     audio_content: bytes
-    def __init__(self, audio_content: _Optional[bytes] = ...) -> None: ...
+    utterance_id: str
+    def __init__(self, audio_content: _Optional[bytes] = ..., utterance_id: _Optional[str] = ...) -> None: ...
 
 class EndRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class ServerToClientMessage(_message.Message):
-    __slots__ = ("start_response", "audio_chunk", "partial_transcript", "session_ended", "error", "interviewer_status")
+    __slots__ = ("start_response", "audio_chunk", "partial_transcript", "session_ended", "error", "interviewer_status", "playback_cleared", "session_notice")
     START_RESPONSE_FIELD_NUMBER: _ClassVar[int]
     AUDIO_CHUNK_FIELD_NUMBER: _ClassVar[int]
     PARTIAL_TRANSCRIPT_FIELD_NUMBER: _ClassVar[int]
     SESSION_ENDED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     INTERVIEWER_STATUS_FIELD_NUMBER: _ClassVar[int]
+    PLAYBACK_CLEARED_FIELD_NUMBER: _ClassVar[int]
+    SESSION_NOTICE_FIELD_NUMBER: _ClassVar[int]
     start_response: StartResponse
     audio_chunk: AudioChunk
     partial_transcript: PartialTranscript
     session_ended: SessionEnded
     error: Error
     interviewer_status: InterviewerStatus
-    def __init__(self, start_response: _Optional[_Union[StartResponse, _Mapping]] = ..., audio_chunk: _Optional[_Union[AudioChunk, _Mapping]] = ..., partial_transcript: _Optional[_Union[PartialTranscript, _Mapping]] = ..., session_ended: _Optional[_Union[SessionEnded, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., interviewer_status: _Optional[_Union[InterviewerStatus, _Mapping]] = ...) -> None: ...
+    playback_cleared: PlaybackCleared
+    session_notice: SessionNotice
+    def __init__(self, start_response: _Optional[_Union[StartResponse, _Mapping]] = ..., audio_chunk: _Optional[_Union[AudioChunk, _Mapping]] = ..., partial_transcript: _Optional[_Union[PartialTranscript, _Mapping]] = ..., session_ended: _Optional[_Union[SessionEnded, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., interviewer_status: _Optional[_Union[InterviewerStatus, _Mapping]] = ..., playback_cleared: _Optional[_Union[PlaybackCleared, _Mapping]] = ..., session_notice: _Optional[_Union[SessionNotice, _Mapping]] = ...) -> None: ...
 
 class StartResponse(_message.Message):
-    __slots__ = ("session_id", "duration_seconds", "ai_sample_rate_hertz", "elapsed_ms", "resumed")
+    __slots__ = ("session_id", "duration_seconds", "ai_sample_rate_hertz", "elapsed_ms", "resumed", "interviewer_engine")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
     AI_SAMPLE_RATE_HERTZ_FIELD_NUMBER: _ClassVar[int]
     ELAPSED_MS_FIELD_NUMBER: _ClassVar[int]
     RESUMED_FIELD_NUMBER: _ClassVar[int]
+    INTERVIEWER_ENGINE_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     duration_seconds: int
     ai_sample_rate_hertz: int
     elapsed_ms: int
     resumed: bool
-    def __init__(self, session_id: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., ai_sample_rate_hertz: _Optional[int] = ..., elapsed_ms: _Optional[int] = ..., resumed: _Optional[bool] = ...) -> None: ...
+    interviewer_engine: str
+    def __init__(self, session_id: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., ai_sample_rate_hertz: _Optional[int] = ..., elapsed_ms: _Optional[int] = ..., resumed: _Optional[bool] = ..., interviewer_engine: _Optional[str] = ...) -> None: ...
 
 class PartialTranscript(_message.Message):
     __slots__ = ("text", "speaker", "is_final", "utterance_id", "offset_ms")
@@ -148,3 +156,29 @@ class InterviewerStatus(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     state: InterviewerStatus.State
     def __init__(self, state: _Optional[_Union[InterviewerStatus.State, str]] = ...) -> None: ...
+
+class PlaybackCleared(_message.Message):
+    __slots__ = ("utterance_id", "heard_ms")
+    UTTERANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    HEARD_MS_FIELD_NUMBER: _ClassVar[int]
+    utterance_id: str
+    heard_ms: int
+    def __init__(self, utterance_id: _Optional[str] = ..., heard_ms: _Optional[int] = ...) -> None: ...
+
+class SessionNotice(_message.Message):
+    __slots__ = ("kind", "message")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[SessionNotice.Kind]
+        TRANSCRIPT_DELAYED: _ClassVar[SessionNotice.Kind]
+        TRANSCRIPT_CAUGHT_UP: _ClassVar[SessionNotice.Kind]
+        ENGINE_FALLBACK: _ClassVar[SessionNotice.Kind]
+    KIND_UNSPECIFIED: SessionNotice.Kind
+    TRANSCRIPT_DELAYED: SessionNotice.Kind
+    TRANSCRIPT_CAUGHT_UP: SessionNotice.Kind
+    ENGINE_FALLBACK: SessionNotice.Kind
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    kind: SessionNotice.Kind
+    message: str
+    def __init__(self, kind: _Optional[_Union[SessionNotice.Kind, str]] = ..., message: _Optional[str] = ...) -> None: ...
