@@ -17,6 +17,14 @@ from typing import ClassVar, Protocol
 from interview_coach.interviews.enums import Speaker
 
 
+class NoticeKind(StrEnum):
+    """Things the user should know that are not errors (the page shows them)."""
+
+    TRANSCRIPT_DELAYED = "TRANSCRIPT_DELAYED"
+    TRANSCRIPT_CAUGHT_UP = "TRANSCRIPT_CAUGHT_UP"
+    ENGINE_FALLBACK = "ENGINE_FALLBACK"
+
+
 class InterviewerState(StrEnum):
     """What the interviewer is doing, shown on the page so it never has to guess."""
 
@@ -62,7 +70,21 @@ class InterviewerSink(Protocol):
         """The finished utterance: stored durably, then sent; the next call starts a new one."""
 
     async def audio(self, pcm: bytes) -> None:
-        """Interviewer speech, 16-bit PCM at the server's ``interviewer_audio_sample_rate``."""
+        """Interviewer speech of the current utterance, 16-bit PCM at the server's
+        ``interviewer_audio_sample_rate``."""
+
+    async def cleared(self, heard_ms: int) -> None:
+        """Barge-in: the page drops the current utterance's unplayed audio; call ``final``
+        next with only the words that were heard."""
+
+    async def user_partial(self, text: str, offset_ms: int) -> None:
+        """The user's current utterance so far (transcribed phrase by phrase)."""
+
+    async def user_final(self, text: str, offset_ms: int) -> None:
+        """The user's finished utterance: stored durably, then sent."""
+
+    async def notice(self, kind: NoticeKind, message: str) -> None:
+        """Tell the user something about the session that is not an error."""
 
 
 class Interviewer(ABC):
@@ -74,6 +96,7 @@ class Interviewer(ABC):
     """
 
     wants_audio: ClassVar[bool] = False
+    engine: ClassVar[str] = "mock"
 
     @abstractmethod
     async def run(self, sink: InterviewerSink) -> None:

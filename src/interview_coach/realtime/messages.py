@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interview_coach.interviewer.base import InterviewerState
+from interview_coach.interviewer.base import InterviewerState, NoticeKind
 from interview_coach.interviews.enums import EndReason, Speaker
 from interview_coach.proto import interview_pb2 as pb
 
@@ -13,6 +13,11 @@ _STATES = {
     InterviewerState.LISTENING: pb.InterviewerStatus.LISTENING,
     InterviewerState.THINKING: pb.InterviewerStatus.THINKING,
     InterviewerState.SPEAKING: pb.InterviewerStatus.SPEAKING,
+}
+_NOTICES = {
+    NoticeKind.TRANSCRIPT_DELAYED: pb.SessionNotice.TRANSCRIPT_DELAYED,
+    NoticeKind.TRANSCRIPT_CAUGHT_UP: pb.SessionNotice.TRANSCRIPT_CAUGHT_UP,
+    NoticeKind.ENGINE_FALLBACK: pb.SessionNotice.ENGINE_FALLBACK,
 }
 _REASONS = {
     EndReason.USER_INITIATED: pb.SessionEnded.USER_INITIATED,
@@ -43,6 +48,7 @@ def start_response(
     ai_sample_rate_hertz: int,
     elapsed_ms: int,
     resumed: bool,
+    interviewer_engine: str,
 ) -> Message:
     return Message(
         start_response=pb.StartResponse(
@@ -51,6 +57,7 @@ def start_response(
             ai_sample_rate_hertz=ai_sample_rate_hertz,
             elapsed_ms=elapsed_ms,
             resumed=resumed,
+            interviewer_engine=interviewer_engine,
         )
     )
 
@@ -89,5 +96,18 @@ def error(code: int, message: str) -> Message:
     return Message(error=pb.Error(code=code, message=message))
 
 
-def audio(pcm: bytes) -> Message:
-    return Message(audio_chunk=pb.AudioChunk(audio_content=pcm))
+def audio(pcm: bytes, sequence: int) -> Message:
+    """Interviewer audio, tagged with the utterance it speaks."""
+    return Message(
+        audio_chunk=pb.AudioChunk(audio_content=pcm, utterance_id=utterance_id(sequence))
+    )
+
+
+def playback_cleared(sequence: int, heard_ms: int) -> Message:
+    return Message(
+        playback_cleared=pb.PlaybackCleared(utterance_id=utterance_id(sequence), heard_ms=heard_ms)
+    )
+
+
+def notice(kind: NoticeKind, message: str) -> Message:
+    return Message(session_notice=pb.SessionNotice(kind=_NOTICES[kind], message=message))

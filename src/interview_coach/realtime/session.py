@@ -23,6 +23,7 @@ from interview_coach.interviewer.base import (
     Interviewer,
     InterviewerFactory,
     InterviewerState,
+    NoticeKind,
     SpokenLine,
 )
 from interview_coach.interviews import lifecycle, transcripts
@@ -50,6 +51,14 @@ T = TypeVar("T")
 
 RESTARTING_MESSAGE = "The server is restarting; reconnect to continue the interview."
 INTERNAL_MESSAGE = "Something went wrong on the server; reconnect to continue the interview."
+
+
+@dataclass(frozen=True)
+class _Utterance:
+    """A line being spoken: its transcript sequence (the utterance id) and start offset."""
+
+    sequence: int
+    offset_ms: int
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,8 @@ class LiveSession:
         self._interview: Interview = admission.interview
         self._loop = asyncio.get_running_loop()
         self._t0 = self._loop.time()
-        self._sequence = admission.transcript[-1].sequence + 1 if admission.transcript else 0
-        self._utterance_offset: int | None = None
+        self._next_sequence = admission.transcript[-1].sequence + 1 if admission.transcript else 0
+        self._speaking: dict[Speaker, _Utterance] = {}
         self._audio_ms0 = 0
         self._samples = 0
         self._pump: AudioPump | None = None
@@ -147,6 +156,7 @@ class LiveSession:
         self._t0 = now - elapsed
         self._audio_ms0 = self.elapsed_ms()
         self._core.go_live(self._sample_rate, now)
+        interviewer = self._deps.interviewer_factory(self._context())
         await self._send(
             messages.start_response(
                 session_id=self.session_id,
@@ -154,6 +164,7 @@ class LiveSession:
                 ai_sample_rate_hertz=self._settings.interviewer_audio_sample_rate,
                 elapsed_ms=self._audio_ms0,
                 resumed=self._admission.resumed,
+                interviewer_engine=interviewer.engine,
             )
         )
         for entry in self._admission.transcript:
@@ -162,7 +173,6 @@ class LiveSession:
                     entry.sequence, entry.speaker, entry.text, entry.offset_ms, is_final=True
                 )
             )
-        interviewer = self._deps.interviewer_factory(self._context())
         self._start_audio_pump(interviewer)
         self._tasks = [
             self._loop.create_task(self._interview_task(interviewer)),
@@ -249,25 +259,52 @@ class LiveSession:
         await self._send(messages.status(state))
 
     async def partial(self, text: str) -> None:
-        if self._utterance_offset is None:
-            self._utterance_offset = self.elapsed_ms()
+        line = self._utterance(Speaker.AI, self.elapsed_ms())
         await self._send(
-            messages.transcript(
-                self._sequence, Speaker.AI, text, self._utterance_offset, is_final=False
-            )
+            messages.transcript(line.sequence, Speaker.AI, text, line.offset_ms, is_final=False)
         )
 
     async def final(self, text: str) -> None:
-        """Stored first, then sent: a crash after this line loses nothing that was said."""
-        sequence = self._sequence
-        offset = self.elapsed_ms() if self._utterance_offset is None else self._utterance_offset
-        await self._durably(self._store(sequence, Speaker.AI, text, offset))
-        self._sequence = sequence + 1
-        self._utterance_offset = None
-        await self._send(messages.transcript(sequence, Speaker.AI, text, offset, is_final=True))
+        await self._finalise(Speaker.AI, text, self.elapsed_ms())
 
     async def audio(self, pcm: bytes) -> None:
-        await self._send(messages.audio(pcm))
+        line = self._utterance(Speaker.AI, self.elapsed_ms())
+        await self._send(messages.audio(pcm, line.sequence))
+
+    async def cleared(self, heard_ms: int) -> None:
+        line = self._speaking.get(Speaker.AI)
+        if line is not None:
+            await self._send(messages.playback_cleared(line.sequence, heard_ms))
+
+    async def user_partial(self, text: str, offset_ms: int) -> None:
+        line = self._utterance(Speaker.USER, offset_ms)
+        await self._send(
+            messages.transcript(line.sequence, Speaker.USER, text, line.offset_ms, is_final=False)
+        )
+
+    async def user_final(self, text: str, offset_ms: int) -> None:
+        await self._finalise(Speaker.USER, text, offset_ms)
+
+    async def notice(self, kind: NoticeKind, message: str) -> None:
+        await self._send(messages.notice(kind, message))
+
+    def _utterance(self, speaker: Speaker, offset_ms: int) -> _Utterance:
+        """The speaker's line in progress, or a new one with the next sequence: lines of the
+        two speakers may overlap (barge-in), so each takes its id when it starts."""
+        line = self._speaking.get(speaker)
+        if line is None:
+            line = self._speaking[speaker] = _Utterance(self._next_sequence, offset_ms)
+            self._next_sequence += 1
+        return line
+
+    async def _finalise(self, speaker: Speaker, text: str, offset_ms: int) -> None:
+        """Stored first, then sent: a crash after this line loses nothing that was said."""
+        line = self._utterance(speaker, offset_ms)
+        await self._durably(self._store(line.sequence, speaker, text, line.offset_ms))
+        del self._speaking[speaker]
+        await self._send(
+            messages.transcript(line.sequence, speaker, text, line.offset_ms, is_final=True)
+        )
 
     # ------------------------------------------------------------ background tasks
 
