@@ -108,7 +108,9 @@ async def record_interview(
             return interview
         assert await lifecycle.start(db, interview.id, now=recorded.started_at)
         for sequence, (speaker, text, at) in enumerate(recorded.lines):
-            await transcripts.append(db, interview.id, sequence, speaker, text, at)
+            await transcripts.append(
+                db, interview.id, transcripts.Line(sequence, speaker, text, at)
+            )
         for start, end in recorded.segments:
             await speech_store.record(db, interview.id, Segment(start, end))
         if finished:

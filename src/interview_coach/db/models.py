@@ -62,6 +62,9 @@ class Interview(Base):
         _enum(EndReason, "end_reason"), nullable=True
     )
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Where the spoken interviewer is in the interview (interviewer.dialogue), so a rejoin or
+    # a restart goes on from the same point; written only by interviews.conversation_state.
+    interviewer_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class TranscriptEntry(Base):
@@ -76,6 +79,10 @@ class TranscriptEntry(Base):
     speaker: Mapped[Speaker] = mapped_column(_enum(Speaker, "speaker"))
     text: Mapped[str] = mapped_column(Text)
     offset_ms: Mapped[int] = mapped_column(Integer)
+    # Where the utterance ended (None for lines stored before migration 0003).
+    end_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Interviewer lines: from the end of the user's speech to the first audio sent.
+    reply_latency_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -9,10 +9,10 @@ the user's audio through ``process`` and streams text and audio out through the 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from interview_coach.interviews.enums import Speaker
 
@@ -37,6 +37,8 @@ class InterviewerState(StrEnum):
 class SpokenLine:
     speaker: Speaker
     text: str
+    offset_ms: int = 0
+    end_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class InterviewContext:
     duration_seconds: float
     elapsed_ms: int
     transcript: tuple[SpokenLine, ...] = ()
+    # What the engine saved with ``InterviewerSink.save_state`` last time (None when new).
+    saved_state: Mapping[str, Any] | None = None
 
     @property
     def ai_lines_spoken(self) -> int:
@@ -66,8 +70,9 @@ class InterviewerSink(Protocol):
     async def partial(self, text: str) -> None:
         """The current interviewer utterance so far (replaces the previous partial)."""
 
-    async def final(self, text: str) -> None:
-        """The finished utterance: stored durably, then sent; the next call starts a new one."""
+    async def final(self, text: str, *, reply_latency_ms: int | None = None) -> None:
+        """The finished utterance: stored durably, then sent; the next call starts a new one.
+        ``reply_latency_ms``: from the end of the user's speech to this line's first audio."""
 
     async def audio(self, pcm: bytes) -> None:
         """Interviewer speech of the current utterance, 16-bit PCM at the server's
@@ -80,8 +85,11 @@ class InterviewerSink(Protocol):
     async def user_partial(self, text: str, offset_ms: int) -> None:
         """The user's current utterance so far (transcribed phrase by phrase)."""
 
-    async def user_final(self, text: str, offset_ms: int) -> None:
+    async def user_final(self, text: str, offset_ms: int, end_ms: int) -> None:
         """The user's finished utterance: stored durably, then sent."""
+
+    async def save_state(self, state: Mapping[str, Any]) -> None:
+        """Store where the engine is, durably; handed back as ``InterviewContext.saved_state``."""
 
     async def notice(self, kind: NoticeKind, message: str) -> None:
         """Tell the user something about the session that is not an error."""

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from interview_coach.db.models import TranscriptEntry
 from interview_coach.interviews.enums import Speaker
 
 
-async def append(
-    session: AsyncSession,
-    interview_id: str,
-    sequence: int,
-    speaker: Speaker,
-    text: str,
-    offset_ms: int,
-) -> TranscriptEntry:
+@dataclass(frozen=True)
+class Line:
+    """One finished utterance as the live session stores it."""
+
+    sequence: int
+    speaker: Speaker
+    text: str
+    offset_ms: int
+    end_ms: int | None = None
+    reply_latency_ms: int | None = None
+
+
+async def append(session: AsyncSession, interview_id: str, line: Line) -> TranscriptEntry:
     """Insert and commit; the (interview, sequence) key makes a replayed write fail loudly."""
     entry = TranscriptEntry(
         interview_id=interview_id,
-        sequence=sequence,
-        speaker=speaker,
-        text=text,
-        offset_ms=offset_ms,
+        sequence=line.sequence,
+        speaker=line.speaker,
+        text=line.text,
+        offset_ms=line.offset_ms,
+        end_ms=line.end_ms,
+        reply_latency_ms=line.reply_latency_ms,
     )
     session.add(entry)
     await session.commit()

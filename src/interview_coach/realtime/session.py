@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -26,7 +26,7 @@ from interview_coach.interviewer.base import (
     NoticeKind,
     SpokenLine,
 )
-from interview_coach.interviews import lifecycle, transcripts
+from interview_coach.interviews import conversation_state, lifecycle, transcripts
 from interview_coach.interviews.enums import EndReason, Speaker
 from interview_coach.realtime import logs, messages
 from interview_coach.realtime.admission import Admission
@@ -198,8 +198,10 @@ class LiveSession:
             duration_seconds=self.duration_seconds,
             elapsed_ms=self._audio_ms0,
             transcript=tuple(
-                SpokenLine(entry.speaker, entry.text) for entry in self._admission.transcript
+                SpokenLine(entry.speaker, entry.text, entry.offset_ms, entry.end_ms)
+                for entry in self._admission.transcript
             ),
+            saved_state=interview.interviewer_state,
         )
 
     def _start_audio_pump(self, interviewer: Interviewer) -> None:
@@ -264,8 +266,9 @@ class LiveSession:
             messages.transcript(line.sequence, Speaker.AI, text, line.offset_ms, is_final=False)
         )
 
-    async def final(self, text: str) -> None:
-        await self._finalise(Speaker.AI, text, self.elapsed_ms())
+    async def final(self, text: str, *, reply_latency_ms: int | None = None) -> None:
+        now = self.elapsed_ms()
+        await self._finalise(Speaker.AI, text, now, now, reply_latency_ms)
 
     async def audio(self, pcm: bytes) -> None:
         line = self._utterance(Speaker.AI, self.elapsed_ms())
@@ -282,8 +285,11 @@ class LiveSession:
             messages.transcript(line.sequence, Speaker.USER, text, line.offset_ms, is_final=False)
         )
 
-    async def user_final(self, text: str, offset_ms: int) -> None:
-        await self._finalise(Speaker.USER, text, offset_ms)
+    async def user_final(self, text: str, offset_ms: int, end_ms: int) -> None:
+        await self._finalise(Speaker.USER, text, offset_ms, end_ms)
+
+    async def save_state(self, state: Mapping[str, Any]) -> None:
+        await self._durably(self._save_state(state))
 
     async def notice(self, kind: NoticeKind, message: str) -> None:
         await self._send(messages.notice(kind, message))
@@ -297,10 +303,20 @@ class LiveSession:
             self._next_sequence += 1
         return line
 
-    async def _finalise(self, speaker: Speaker, text: str, offset_ms: int) -> None:
+    async def _finalise(
+        self,
+        speaker: Speaker,
+        text: str,
+        offset_ms: int,
+        end_ms: int,
+        reply_latency_ms: int | None = None,
+    ) -> None:
         """Stored first, then sent: a crash after this line loses nothing that was said."""
         line = self._utterance(speaker, offset_ms)
-        await self._durably(self._store(line.sequence, speaker, text, line.offset_ms))
+        stored = transcripts.Line(
+            line.sequence, speaker, text, line.offset_ms, end_ms, reply_latency_ms
+        )
+        await self._durably(self._store(stored))
         del self._speaking[speaker]
         await self._send(
             messages.transcript(line.sequence, speaker, text, line.offset_ms, is_final=True)
@@ -334,9 +350,13 @@ class LiveSession:
         task.add_done_callback(self._writes.discard)
         return await asyncio.shield(task)
 
-    async def _store(self, sequence: int, speaker: Speaker, text: str, offset_ms: int) -> None:
+    async def _store(self, line: transcripts.Line) -> None:
         async with self._deps.resources.sessions() as db:
-            await transcripts.append(db, self.interview_id, sequence, speaker, text, offset_ms)
+            await transcripts.append(db, self.interview_id, line)
+
+    async def _save_state(self, state: Mapping[str, Any]) -> None:
+        async with self._deps.resources.sessions() as db:
+            await conversation_state.save(db, self.interview_id, state)
 
     async def _touch(self) -> None:
         async with self._deps.resources.sessions() as db:
