@@ -89,6 +89,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         secret_key="test-secret-key-not-for-production",  # type: ignore[arg-type]
+        interviewer_engine="mock",  # the spec's scripted interviewer; tests/voice use "offline"
         interviewer_delay_seconds=0.05,
         interviewer_word_seconds=0.005,
         interviewer_gap_seconds=0.1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,32 @@ class Settings(BaseSettings):
     )
     ping_interval_seconds: float = Field(
         default=20.0, description="WebSocket keepalive ping interval (and pong timeout)."
+    )
+    interviewer_engine: Literal["offline", "mock"] = Field(
+        default="offline",
+        description="Who interviews: offline (speech in and out, no network) or the spec's mock.",
+    )
+    turn_end_silence_ms: int = Field(
+        default=600, description="Silence that ends the user's turn after a finished sentence."
+    )
+    turn_open_end_silence_ms: int = Field(
+        default=1500,
+        description="Silence that ends the turn when the words leave a sentence open.",
+    )
+    answer_wait_seconds: float = Field(
+        default=12.0, description="Silence after a question before the interviewer checks in."
+    )
+    barge_in_ms: int = Field(
+        default=400, description="Speech over the interviewer that makes it stop and listen."
+    )
+    echo_guard_ms: int = Field(
+        default=200, description="Start of interviewer playback during which speech is ignored."
+    )
+    interviewer_audio_lead_ms: int = Field(
+        default=250, description="How far ahead of real time interviewer audio is sent."
+    )
+    page_jitter_buffer_ms: int = Field(
+        default=150, description="Audio the page buffers before it starts playing a line."
     )
     interviewer_delay_seconds: float = Field(
         default=3.0, description="Mock interviewer: pause before its first question."

@@ -53,6 +53,8 @@ class InterviewContext:
     duration_seconds: float
     elapsed_ms: int
     transcript: tuple[SpokenLine, ...] = ()
+    # The user's audio rate (StartRequest.audio_config), for engines that listen.
+    sample_rate: int = 16_000
     # What the engine saved with ``InterviewerSink.save_state`` last time (None when new).
     saved_state: Mapping[str, Any] | None = None
 

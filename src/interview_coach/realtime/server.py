@@ -22,7 +22,7 @@ from websockets.typing import Origin
 
 from interview_coach.errors import AppError
 from interview_coach.interviewer.base import InterviewerFactory
-from interview_coach.interviewer.mock import mock_factory
+from interview_coach.interviewer.engines import interviewer_factory as configured_interviewer
 from interview_coach.interviews.speech.processor import speech_activity
 from interview_coach.realtime import logs, messages
 from interview_coach.realtime.admission import admit, check_ticket_scope
@@ -77,7 +77,7 @@ class RealtimeServer:
             speech_activity(resources),
             *audio_processors,
         ]
-        self.interviewer_factory = interviewer_factory or mock_factory(self.settings)
+        self.interviewer_factory = interviewer_factory or configured_interviewer(self.settings)
         self.sweeper = GraceSweeper(resources, self.sessions)
         self._limits = Limits.from_settings(self.settings)
         self._server: Server | None = None

@@ -202,6 +202,7 @@ class LiveSession:
                 for entry in self._admission.transcript
             ),
             saved_state=interview.interviewer_state,
+            sample_rate=self._sample_rate,
         )
 
     def _start_audio_pump(self, interviewer: Interviewer) -> None:

@@ -71,6 +71,16 @@ class SpeechSegmenter:
     def in_speech(self) -> bool:
         return self._segment_start is not None
 
+    @property
+    def speech_start_ms(self) -> int | None:
+        """Where the segment in progress began (None outside speech)."""
+        return self._segment_start
+
+    @property
+    def position_ms(self) -> int:
+        """The end of the audio classified so far, from the session start."""
+        return self._position_ms if self._position_ms is not None else self._floor_ms
+
     def feed(self, pcm: bytes, offset_ms: int) -> list[Segment]:
         """Add a chunk that starts ``offset_ms`` after the session start."""
         finished: list[Segment] = []

@@ -1,0 +1,442 @@
+"""The offline spoken interviewer: it speaks, listens, understands the answer, follows up.
+
+One ``OfflineInterviewer`` per live connection. The words come from the planner and the
+dialogue rules (``planner``, ``dialogue``: pure, no I/O); the voice from the speech engines
+(``voice``: speech-to-text and text-to-speech in a bounded worker pool, never on the event
+loop). This module only orchestrates, as three cooperating parts:
+
+* ``process`` (the session's audio pump) runs voice-activity detection on each chunk,
+  inline because it is cheap, and posts what it heard to the conversation; it flags a
+  barge-in when the user talks over the interviewer for ``barge_in_ms`` (not counting the
+  first ``echo_guard_ms`` of playback, and never when the audio is our own echo);
+* ``_say`` synthesises a reply sentence by sentence (the next one while the current one
+  plays), sends each sentence's caption just before its audio, paces the audio in real
+  time a little ahead of playback, and stops at once on a barge-in, keeping only the words
+  the user heard;
+* ``_listen`` transcribes each phrase as soon as the user pauses (so the end of the turn
+  has only the last phrase left), shows the line growing, ends the turn after a silence
+  (longer when the words so far leave a sentence open) and prompts a silent user.
+
+Where it is in the interview (plan, dialogue state, whether it is waiting for an answer)
+is saved through the sink after every turn, so a rejoin or a restart goes on from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from interview_coach.config import Settings
+from interview_coach.interviewer.base import (
+    InterviewContext,
+    Interviewer,
+    InterviewerFactory,
+    InterviewerSink,
+    InterviewerState,
+    NoticeKind,
+)
+from interview_coach.interviewer.dialogue import (
+    Answer,
+    DialogueState,
+    Reply,
+    ReplyKind,
+    Silence,
+    opening,
+    respond,
+)
+from interview_coach.interviewer.echo import EchoReference
+from interview_coach.interviewer.planner import Plan, build_plan
+from interview_coach.interviewer.turns import (
+    Hearing,
+    Phrase,
+    end_of_turn_silence_ms,
+)
+from interview_coach.interviews.enums import Speaker
+from interview_coach.voice.base import split_sentences
+from interview_coach.voice.engines import VoiceEngines
+from interview_coach.voice.errors import PoolSaturated
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+BYTES_PER_SAMPLE = 2
+CHUNK_MS = 40  # interviewer audio goes out in 40 ms chunks, like the user's
+DELAYED_MESSAGE = (
+    "The server is busy, so your words are taking a little longer to appear. "
+    "Keep going: nothing is lost."
+)
+
+
+@dataclass(frozen=True)
+class ConversationTimings:
+    """Turn-taking thresholds, from settings (docs/protocol.md explains each)."""
+
+    end_silence_ms: int
+    open_end_silence_ms: int
+    answer_wait_seconds: float
+    barge_in_ms: int
+    echo_guard_ms: int
+    lead_ms: int
+    page_buffer_ms: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ConversationTimings:
+        return cls(
+            end_silence_ms=settings.turn_end_silence_ms,
+            open_end_silence_ms=settings.turn_open_end_silence_ms,
+            answer_wait_seconds=settings.answer_wait_seconds,
+            barge_in_ms=settings.barge_in_ms,
+            echo_guard_ms=settings.echo_guard_ms,
+            lead_ms=settings.interviewer_audio_lead_ms,
+            page_buffer_ms=settings.page_jitter_buffer_ms,
+        )
+
+
+class _Transcript:
+    """The user's current turn: committed phrases' text plus the phrase being recognised."""
+
+    def __init__(self) -> None:
+        self.start_ms: int | None = None
+        self.end_ms = 0
+        self.speech_ms = 0
+        self.text = ""
+
+    def begin(self, start_ms: int) -> None:
+        if self.start_ms is None:
+            self.start_ms = start_ms
+
+
+class OfflineInterviewer(Interviewer):
+    wants_audio: ClassVar[bool] = True
+    engine: ClassVar[str] = "offline"
+
+    def __init__(
+        self,
+        context: InterviewContext,
+        voice: VoiceEngines,
+        *,
+        sample_rate: int,
+        output_rate: int,
+        timings: ConversationTimings,
+    ) -> None:
+        self._context = context
+        self._voice = voice
+        self._rate = sample_rate
+        self._output_rate = output_rate
+        self._timings = timings
+        self._loop = asyncio.get_running_loop()
+        self._t0 = self._loop.time() - context.elapsed_ms / 1000
+        self._hearing = Hearing(sample_rate)
+        self._echo = EchoReference(output_rate, sample_rate)
+        self._heard: asyncio.Queue[Phrase | int] = asyncio.Queue()
+        self._barge_in = asyncio.Event()
+        self._speaking_since_ms: int | None = None  # user-audio time playback began
+        self._floor_ms = 0  # phrases that start before this are not the user's turn
+        self._delayed = False
+        self._sink: InterviewerSink | None = None
+
+    # ------------------------------------------------------------ the audio pump's side
+
+    async def process(self, pcm: bytes, offset_ms: int) -> None:
+        heard = self._hearing.feed(pcm, offset_ms)
+        for phrase in heard.phrases:
+            self._heard.put_nowait(phrase)
+        if self._hearing.speaking:
+            self._heard.put_nowait(self._hearing.position_ms)
+            self._check_barge_in()
+
+    async def close(self, offset_ms: int) -> None:
+        return None
+
+    def _check_barge_in(self) -> None:
+        since = self._speaking_since_ms
+        start = self._hearing.speech_start_ms
+        if since is None or start is None or self._barge_in.is_set():
+            return
+        start = max(start, since + self._timings.echo_guard_ms)
+        if self._hearing.position_ms - start < self._timings.barge_in_ms:
+            return
+        recent = self._hearing.audio.cut(start, self._hearing.position_ms)
+        if self._echo.is_echo(recent):
+            return
+        self._floor_ms = start
+        self._barge_in.set()
+
+    # ------------------------------------------------------------ the conversation
+
+    async def run(self, sink: InterviewerSink) -> None:
+        self._sink = sink
+        plan, state, reply = self._restore()
+        latency_from: float | None = None
+        while True:
+            if reply is not None:
+                await self._save(plan, state, pending=reply)
+                await self._say(reply, latency_from)
+                await self._save(plan, state)
+                if reply.kind is ReplyKind.CLOSE:
+                    return
+            event, latency_from = await self._listen()
+            reply, state = respond(plan, state, event, self._remaining(), self._context.persona)
+
+    def _restore(self) -> tuple[Plan, DialogueState, Reply | None]:
+        """Where to start: a new plan and its greeting; or, from the saved state, the line a
+        restart cut short said again, the reply to an answer stored just before a restart,
+        or (a question asked and not yet answered) nothing: listen on, never ask twice."""
+        context = self._context
+        saved = context.saved_state
+        if not saved or saved.get("version") != STATE_VERSION:
+            plan = build_plan(
+                context.job_title,
+                context.job_description,
+                context.resume,
+                context.persona,
+                context.duration_seconds,
+            )
+            reply, state = opening(plan, DialogueState())
+            return plan, state, reply
+        plan = Plan.from_dict(saved["plan"])
+        state = DialogueState.from_dict(saved["dialogue"])
+        pending = saved.get("pending")
+        if pending:
+            return plan, state, Reply(ReplyKind(pending["kind"]), pending["text"])
+        last = context.transcript[-1] if context.transcript else None
+        if last is not None and last.speaker is Speaker.USER:
+            seconds = ((last.end_ms or last.offset_ms) - last.offset_ms) / 1000
+            answer = Answer(last.text, seconds)
+            reply, state = respond(plan, state, answer, self._remaining(), context.persona)
+            return plan, state, reply
+        return plan, state, None
+
+    async def _save(self, plan: Plan, state: DialogueState, pending: Reply | None = None) -> None:
+        snapshot: dict[str, Any] = {
+            "version": STATE_VERSION,
+            "plan": plan.to_dict(),
+            "dialogue": state.to_dict(),
+            "pending": {"kind": str(pending.kind), "text": pending.text} if pending else None,
+        }
+        await self._out.save_state(snapshot)
+
+    @property
+    def _out(self) -> InterviewerSink:
+        assert self._sink is not None, "run() sets the sink"
+        return self._sink
+
+    def _remaining(self) -> float:
+        return self._context.duration_seconds - (self._loop.time() - self._t0)
+
+    # ------------------------------------------------------------ speaking
+
+    async def _say(self, reply: Reply, latency_from: float | None) -> str:
+        """Speak ``reply``; returns the words the user heard (all, unless they cut in)."""
+        sink = self._out
+        sentences = split_sentences(reply.text) or [reply.text]
+        await sink.status(InterviewerState.THINKING)
+        self._barge_in.clear()
+        synth = self._synthesise(sentences[0])
+        spoken: list[tuple[str, int]] = []  # (sentence, audio ms) sent so far
+        started: float | None = None
+        sent_ms = 0
+        latency_ms: int | None = None
+        interrupted = False
+        for index, sentence in enumerate(sentences):
+            pcm = await synth
+            if self._barge_in.is_set():
+                interrupted = True
+                break
+            if index + 1 < len(sentences):
+                synth = self._synthesise(sentences[index + 1])
+            if started is None:
+                started = self._loop.time()
+                self._speaking_since_ms = self._hearing.position_ms
+                await sink.status(InterviewerState.SPEAKING)
+                if latency_from is not None:
+                    latency_ms = round((started - latency_from) * 1000)
+            spoken.append((sentence, len(pcm) * 1000 // (self._output_rate * BYTES_PER_SAMPLE)))
+            await sink.partial(" ".join(text for text, _ in spoken))
+            sent_ms, interrupted = await self._stream(pcm, started, sent_ms)
+            if interrupted:
+                break
+        if not interrupted:
+            interrupted = await self._until_played(started, sent_ms)
+        if interrupted:
+            synth.cancel()
+            heard_ms = self._heard_ms(started, sent_ms)
+            await sink.cleared(heard_ms)
+            text = words_heard(spoken, heard_ms)
+        else:
+            text = " ".join(sentence for sentence, _ in spoken)
+        self._speaking_since_ms = None
+        await sink.final(text or "…", reply_latency_ms=latency_ms)
+        await sink.status(InterviewerState.LISTENING)
+        if not interrupted:
+            self._floor_ms = self._hearing.position_ms
+        return text
+
+    def _synthesise(self, sentence: str) -> asyncio.Future[bytes]:
+        tts = self._voice.tts
+        return asyncio.ensure_future(
+            self._voice.pool.run(tts.synthesize, sentence, self._output_rate)
+        )
+
+    async def _stream(self, pcm: bytes, started: float, sent_ms: int) -> tuple[int, bool]:
+        """Send ``pcm`` in chunks, ``lead_ms`` ahead of real time; stop on a barge-in."""
+        sink = self._out
+        chunk = self._output_rate * CHUNK_MS // 1000 * BYTES_PER_SAMPLE
+        for first in range(0, len(pcm), chunk):
+            due = started + (sent_ms - self._timings.lead_ms) / 1000
+            wait = due - self._loop.time()
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._barge_in.wait(), wait)
+            if self._barge_in.is_set():
+                return sent_ms, True
+            part = pcm[first : first + chunk]
+            await sink.audio(part)
+            self._echo.sent(part)
+            sent_ms += len(part) * 1000 // (self._output_rate * BYTES_PER_SAMPLE)
+        return sent_ms, self._barge_in.is_set()
+
+    async def _until_played(self, started: float | None, sent_ms: int) -> bool:
+        """Wait until the page has played what was sent; True if the user cut in meanwhile."""
+        if started is None:
+            return False
+        end = started + (sent_ms + self._timings.page_buffer_ms) / 1000
+        wait = end - self._loop.time()
+        if wait > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._barge_in.wait(), wait)
+        return self._barge_in.is_set()
+
+    def _heard_ms(self, started: float | None, sent_ms: int) -> int:
+        if started is None:
+            return 0
+        played = (self._loop.time() - started) * 1000 - self._timings.page_buffer_ms
+        return max(0, min(sent_ms, round(played)))
+
+    # ------------------------------------------------------------ listening
+
+    async def _listen(self) -> tuple[Answer | Silence, float | None]:
+        """Wait for the user's turn to end; returns it and when (loop time) their speech
+        ended, or a Silence when they said nothing for ``answer_wait_seconds``."""
+        turn = _Transcript()
+        waiting_since = self._loop.time()
+        recognising: asyncio.Task[str] | None = None
+        shown = ""
+        while True:
+            try:
+                item = await asyncio.wait_for(
+                    self._heard.get(), self._silence_timeout(turn, waiting_since)
+                )
+            except TimeoutError:
+                if turn.start_ms is None:
+                    return Silence(self._loop.time() - waiting_since), None
+                item = self._hearing.position_ms
+            if isinstance(item, Phrase):
+                if item.end_ms <= self._floor_ms:
+                    continue  # before the question ended: noise or our own echo
+                turn.begin(max(item.start_ms, self._floor_ms))
+                turn.speech_ms += item.end_ms - max(item.start_ms, self._floor_ms)
+                turn.end_ms = item.end_ms
+                recognising = self._recognise(turn, recognising)
+                continue
+            if recognising is not None and recognising.done() and not recognising.cancelled():
+                turn.text = recognising.result()
+                if turn.text != shown and turn.start_ms is not None:
+                    shown = turn.text
+                    await self._out.user_partial(shown, turn.start_ms)
+            if turn.start_ms is None or self._hearing.speaking:
+                continue
+            silence = self._hearing.position_ms - turn.end_ms
+            needed = end_of_turn_silence_ms(
+                turn.text, self._timings.end_silence_ms, self._timings.open_end_silence_ms
+            )
+            if silence < needed:
+                continue
+            if recognising is not None:
+                turn.text = await recognising
+            if turn.text:
+                return await self._answered(turn)
+            turn, recognising, shown = _Transcript(), None, ""  # no words: a cough, noise
+            waiting_since = self._loop.time()
+
+    def _silence_timeout(self, turn: _Transcript, waiting_since: float) -> float:
+        """How long to wait for the next thing heard: the answer wait before any speech,
+        then a short tick so the end-of-turn silence is judged even if audio stops."""
+        if turn.start_ms is None:
+            return max(0.05, waiting_since + self._timings.answer_wait_seconds - self._loop.time())
+        return self._timings.end_silence_ms / 1000 / 4
+
+    def _recognise(
+        self, turn: _Transcript, previous: asyncio.Task[str] | None
+    ) -> asyncio.Task[str]:
+        """Transcribe the turn so far (the recogniser takes up to 30 s at the same cost)."""
+        if previous is not None and not previous.done():
+            previous.cancel()
+        assert turn.start_ms is not None
+        pcm = self._hearing.phrase_audio(turn.start_ms, turn.end_ms)
+        return asyncio.ensure_future(self._transcribe(pcm))
+
+    async def _transcribe(self, pcm: bytes) -> str:
+        pool = self._voice.pool
+        await self._tell_delay(pool.saturated)
+        try:
+            text = await pool.run(self._voice.stt.transcribe, pcm, self._rate)
+        except PoolSaturated:
+            await self._tell_delay(True)
+            text = await self._retry_transcribe(pcm)
+        await self._tell_delay(pool.saturated)
+        return text.strip()
+
+    async def _retry_transcribe(self, pcm: bytes) -> str:
+        while True:
+            await asyncio.sleep(0.2)
+            with contextlib.suppress(PoolSaturated):
+                return await self._voice.pool.run(self._voice.stt.transcribe, pcm, self._rate)
+
+    async def _tell_delay(self, delayed: bool) -> None:
+        if delayed == self._delayed:
+            return
+        self._delayed = delayed
+        kind = NoticeKind.TRANSCRIPT_DELAYED if delayed else NoticeKind.TRANSCRIPT_CAUGHT_UP
+        await self._out.notice(kind, DELAYED_MESSAGE if delayed else "")
+
+    async def _answered(self, turn: _Transcript) -> tuple[Answer, float]:
+        assert turn.start_ms is not None
+        await self._out.user_final(turn.text, turn.start_ms, turn.end_ms)
+        behind_ms = self._hearing.position_ms - turn.end_ms
+        speech_end = self._loop.time() - behind_ms / 1000
+        return Answer(turn.text, turn.speech_ms / 1000), speech_end
+
+
+def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:
+    """The words of the sentences sent that were played by ``heard_ms`` (a sentence's words
+    take equal shares of its audio)."""
+    words: list[str] = []
+    for sentence, duration_ms in spoken:
+        parts = sentence.split()
+        if heard_ms >= duration_ms:
+            words.extend(parts)
+            heard_ms -= duration_ms
+            continue
+        words.extend(parts[: len(parts) * heard_ms // max(1, duration_ms)])
+        break
+    return " ".join(words)
+
+
+def offline_factory(settings: Settings, voice: VoiceEngines) -> InterviewerFactory:
+    """One engine per connection, sharing the process's loaded voice engines."""
+    timings = ConversationTimings.from_settings(settings)
+
+    def create(context: InterviewContext) -> Interviewer:
+        return OfflineInterviewer(
+            context,
+            voice,
+            sample_rate=context.sample_rate,
+            output_rate=settings.interviewer_audio_sample_rate,
+            timings=timings,
+        )
+
+    return create
