@@ -48,7 +48,6 @@ class Style:
     prompt: tuple[str, ...]
     move_on: tuple[str, ...]
     repeat: tuple[str, ...]
-    welcome_back: tuple[str, ...]
     hello: tuple[str, ...]
 
 
@@ -83,7 +82,6 @@ STYLES = {
         ),
         move_on=("That's all right. Let's move on to the next one.",),
         repeat=("Of course.", "Sure, happy to."),
-        welcome_back=("Welcome back. Let's pick up where we left off.",),
         hello=("Hello, and thank you so much for joining me today.", "Hi, and welcome."),
     ),
     Tone.NEUTRAL: Style(
@@ -109,7 +107,6 @@ STYLES = {
         prompt=("Take your time. Would you like me to repeat the question?",),
         move_on=("Let's move on to the next question.",),
         repeat=("Of course.", "Certainly."),
-        welcome_back=("Welcome back. Let's carry on where we stopped.",),
         hello=("Hello, and thank you for joining.", "Good to meet you, and thanks for joining."),
     ),
     Tone.DIRECT: Style(
@@ -132,7 +129,6 @@ STYLES = {
         prompt=("Take your time. Do you want me to repeat the question?",),
         move_on=("Let's move on.",),
         repeat=("Sure.", "Once more."),
-        welcome_back=("Welcome back. We continue where we stopped.",),
         hello=("Hello. Thanks for making the time.", "Hi. Let's get started."),
     ),
 }

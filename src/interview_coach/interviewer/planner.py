@@ -28,11 +28,12 @@ from interview_coach.interviewer.terms import (
 )
 
 # The time budget: interviewer speech at 150 words a minute, answers of about 1:45 (inside
-# the report's 0:30-2:00 range), one follow-up of about 55 s, 2 minutes to wrap up.
+# the report's 0:30-2:00 range), one follow-up of about 55 s, and the wrap-up: asking for
+# the candidate's questions, a minute of them, and the close.
 SPEECH_WORDS_PER_SECOND = 2.5
 TYPICAL_ANSWER_SECONDS = 105.0
 FOLLOW_UP_SECONDS = 55.0
-WRAP_UP_SECONDS = 120.0
+WRAP_UP_SECONDS = 75.0
 MIN_RESERVE = 3
 MAX_TITLE_WORDS = 10
 
@@ -110,9 +111,9 @@ def speaking_seconds(text: str) -> float:
     return len(text.split()) / SPEECH_WORDS_PER_SECOND
 
 
-def expected_seconds(question: Question) -> float:
+def expected_seconds(question: Question, *, with_follow_up: bool = True) -> float:
     """How long asking and answering a question takes at typical answer lengths."""
-    follow_up = FOLLOW_UP_SECONDS if question.kind in FOLLOWED_UP else 0.0
+    follow_up = FOLLOW_UP_SECONDS if with_follow_up and question.kind in FOLLOWED_UP else 0.0
     return speaking_seconds(question.text) + TYPICAL_ANSWER_SECONDS + follow_up
 
 
