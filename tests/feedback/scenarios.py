@@ -144,7 +144,7 @@ DEMO_STEPS: list[tuple[str, str | None, float, tuple[float, ...]]] = [
 
 def demo(*, with_words: bool) -> Recorded:
     """The demo interview; the interviewer speaks at 150 wpm, you answer 1 to 2 s later."""
-    from interview_coach.feedback.language import count_words
+    from interview_coach.interviews.language import count_words
 
     lines: list[Utterance] = []
     segments: list[tuple[int, int]] = []

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interview_coach.feedback.language import (
-    count_fillers,
-    count_words,
-    filler_weight,
-    quote,
-    star_cues,
-)
+from interview_coach.feedback.language import filler_weight, quote
+from interview_coach.interviews.language import count_fillers, count_words, star_cues
 
 
 @pytest.mark.parametrize(

@@ -13,16 +13,7 @@ from dataclasses import dataclass
 
 from interview_coach.feedback import thresholds as t
 from interview_coach.feedback.formatting import DASH, clock, joined, percent, plural, seconds
-from interview_coach.feedback.language import (
-    StarCue,
-    count_fillers,
-    count_words,
-    filler_weight,
-    quote,
-    sentence_with_most_fillers,
-    sentences,
-    star_cues,
-)
+from interview_coach.feedback.language import filler_weight, quote, sentence_with_most_fillers
 from interview_coach.feedback.material import Material
 from interview_coach.feedback.report import (
     AnswerFigures,
@@ -34,6 +25,13 @@ from interview_coach.feedback.report import (
 )
 from interview_coach.feedback.timing import Answer, Timing, analyse
 from interview_coach.interviews.enums import EndReason
+from interview_coach.interviews.language import (
+    StarCue,
+    count_fillers,
+    count_words,
+    sentences,
+    star_cues,
+)
 
 STAR_ORDER = ("situation", "task", "action", "result")
 CONVERSATIONAL = f"{t.PACE_CONVERSATIONAL_WPM[0]}{DASH}{t.PACE_CONVERSATIONAL_WPM[1]}"

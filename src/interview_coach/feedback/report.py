@@ -11,8 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from interview_coach.interviews.language import StarPart
+
 LengthVerdict = Literal["no_answer", "short", "within", "long", "unknown"]
-StarPart = Literal["situation", "task", "action", "result"]
 
 
 class Point(BaseModel):

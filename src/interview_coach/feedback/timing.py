@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import mean
 
-from interview_coach.feedback.language import count_words
 from interview_coach.feedback.material import Line, Material
 from interview_coach.feedback.report import LengthVerdict
 from interview_coach.feedback.thresholds import (
@@ -23,6 +22,7 @@ from interview_coach.feedback.thresholds import (
     LONG_PAUSE_MS,
 )
 from interview_coach.interviews.enums import Speaker
+from interview_coach.interviews.language import count_words
 from interview_coach.interviews.speech import Segment
 
 # Interviewer prompts that ask for an answer without a question mark.
