@@ -104,10 +104,18 @@ def _looks_like_path(model: str) -> bool:
     return os.sep in model or model.startswith(".") or Path(model).exists()
 
 
+_FIXES = {
+    "stt_model": "set it to a Whisper model name (base.en) or a CTranslate2 model directory, "
+    "or unset it for the packaged tiny.en",
+    "tts_voice": "set it to a Piper .onnx voice with its .onnx.json beside it, "
+    "or unset it for the packaged en_US-joe-medium",
+}
+
+
 def _require_file(path: Path, setting: str) -> None:
     if not path.is_file():
         raise ConfigurationError(
-            f"{env_name(setting)}: {path} does not exist or is not a file.",
+            f"{env_name(setting)}: {path} does not exist or is not a file; {_FIXES[setting]}.",
             field=env_name(setting),
         )
 
@@ -120,7 +128,9 @@ def _loading(setting: str, what: str, build: Callable[[], T]) -> T:
         raise
     except Exception as error:  # any library's failure to load means a bad model file
         raise ConfigurationError(
-            f"{env_name(setting)}: cannot load {what} ({type(error).__name__}: {error}).",
+            f"{env_name(setting)}: cannot load {what} ({type(error).__name__}: {error}); "
+            + _FIXES.get(setting, "check the setting")
+            + ".",
             field=env_name(setting),
         ) from error
 

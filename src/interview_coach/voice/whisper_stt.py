@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from faster_whisper import WhisperModel
@@ -29,6 +30,7 @@ class WhisperSpeechToText:
         self.model = model
         self.licence = licence
         self.language = language
+        logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one INFO line per call
         # cpu_threads=1 per call; num_workers lets that many threads decode in parallel.
         self._model = WhisperModel(
             model, device="cpu", compute_type="int8", cpu_threads=1, num_workers=workers
