@@ -15,12 +15,15 @@ from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy.engine import make_url
+from voice.fixtures import voice_engines
 
 from interview_coach.auth.users import create_user
 from interview_coach.config import Settings, normalise_database_url
 from interview_coach.db.migrate import upgrade
 from interview_coach.db.models import User
 from interview_coach.resources import Resources
+
+__all__ = ["voice_engines"]  # the session-wide voice engines fixture, for every folder
 
 T = TypeVar("T")
 PG_URL = os.environ.get("TEST_DATABASE_URL")

@@ -305,6 +305,18 @@ def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- doctor
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Load the voice engines, speak a line and hear it back; a bad setting exits 2."""
+    from interview_coach.voice.doctor import check, report_text
+
+    report = check(settings)
+    _print(args, report, report_text(report))
+    return 0 if report["heard"] else 1
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -329,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--realtime-port", type=int)
 
     add(commands, "settings", cmd_settings, "list every setting as a Markdown table")
+    add(commands, "doctor", cmd_doctor, "check the voice engines: load, speak, transcribe")
 
     db = commands.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     add(db, "upgrade", cmd_db_upgrade, "apply migrations up to the latest")

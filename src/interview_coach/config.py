@@ -119,6 +119,24 @@ class Settings(BaseSettings):
     audio_queue_chunks: int = Field(
         default=64, description="Per-session queue of audio chunks waiting for processors."
     )
+    # Voice engines (interview_coach.voice)
+    stt_engine: str = Field(default="faster-whisper", description="Speech to text: faster-whisper.")
+    stt_model: str | None = Field(
+        default=None,
+        description="Whisper model name (e.g. base.en) or directory; default the packaged tiny.en.",
+    )
+    stt_language: str = Field(default="en", description="Language the user speaks.")
+    tts_engine: str = Field(default="piper", description="Text to speech: piper or espeak-ng.")
+    tts_voice: Path | None = Field(
+        default=None, description="Piper .onnx voice file; default the packaged en_US-joe-medium."
+    )
+    end_of_turn: str = Field(default="none", description="End-of-turn model: none.")
+    inference_workers: int | None = Field(
+        default=None, ge=1, description="Threads for speech inference; default one per core."
+    )
+    inference_max_queue: int = Field(
+        default=16, ge=1, description="Inference jobs that may wait before new ones are refused."
+    )
     database_pool_size: int = Field(
         default=20, description="PostgreSQL connections kept open per process."
     )

@@ -53,3 +53,17 @@ class InvalidTicket(AppError):
 
 class ExpiredTicket(InvalidTicket):
     code = "expired_token"
+
+
+class ConfigurationError(AppError):
+    """A setting points at something unusable (a missing model file); the message names it."""
+
+    status_code = 500
+    code = "configuration_error"
+
+
+class PoolSaturated(AppError):
+    """Every inference worker is busy and the queue is full: the caller degrades, not waits."""
+
+    status_code = 503
+    code = "inference_busy"

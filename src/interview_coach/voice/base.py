@@ -1,0 +1,73 @@
+"""The engine interfaces the conversation codes against, and sentence splitting for TTS.
+
+Audio everywhere is 16-bit little-endian mono PCM as ``bytes``; every call blocks, so callers
+run them through ``voice.pool.InferencePool``, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+
+class SpeechToText(Protocol):
+    name: str
+
+    def transcribe(self, pcm: bytes, sample_rate: int) -> str:
+        """The words in ``pcm`` ('' for no speech)."""
+        ...
+
+
+class TextToSpeech(Protocol):
+    name: str
+
+    def synthesize(self, text: str, sample_rate: int) -> bytes:
+        """One sentence spoken, as PCM at ``sample_rate``."""
+        ...
+
+
+class EndOfTurn(Protocol):
+    name: str
+
+    def probability(self, pcm: bytes, sample_rate: int) -> float:
+        """0..1 that the speaker has finished, judged on the last <= 8 s of their audio."""
+        ...
+
+
+# Words whose trailing full stop does not end a sentence ("Dr. Lee", "e.g. Python").
+ABBREVIATIONS = frozenset(
+    {"mr.", "mrs.", "ms.", "dr.", "prof.", "sr.", "jr.", "st.", "vs.", "e.g.", "i.e.", "cf."}
+)
+# Sentence-ending punctuation (and closing quotes or brackets) followed by white space.
+_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s+")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_OPENERS = "\"'(\u201c\u2018"  # a sentence may open with a quote or a bracket
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences in order, so speech can start after the first one is synthesised.
+
+    A boundary is end punctuation, white space, then a capital, digit or opening quote;
+    abbreviations, initials ("J. Smith") and decimals ("3.5") stay inside their sentence.
+    Blank lines always end a sentence.
+    """
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        start = 0
+        for match in _END.finditer(paragraph):
+            if _continues(paragraph, match):
+                continue
+            sentences.append(paragraph[start : match.end()])
+            start = match.end()
+        sentences.append(paragraph[start:])
+    return [" ".join(s.split()) for s in sentences if s.strip()]
+
+
+def _continues(text: str, match: re.Match[str]) -> bool:
+    """True when the punctuation at ``match`` does not end the sentence."""
+    following = text[match.end() : match.end() + 1]
+    if not following or not (following.isupper() or following.isdigit() or following in _OPENERS):
+        return True
+    before = text[: match.start() + 1].split()
+    word = before[-1] if before else ""
+    return word.lower() in ABBREVIATIONS or bool(_INITIAL.match(word))
