@@ -290,10 +290,14 @@ def _posting_questions(
     ).lower()
     overlap = [skill for skill in resume.skills if skill.lower() in posting_words]
     ask = phraser.ask
+    requirements = [
+        ask(QuestionKind.POSTING, REQUIREMENT_QUESTIONS, r) for r in posting.requirements
+    ]
+    duties = [ask(QuestionKind.POSTING, DUTY_QUESTIONS, d) for d in posting.responsibilities]
     return (
-        [ask(QuestionKind.POSTING, OVERLAP_QUESTIONS, skill) for skill in overlap[:2]]
-        + [ask(QuestionKind.POSTING, REQUIREMENT_QUESTIONS, r) for r in posting.requirements]
-        + [ask(QuestionKind.POSTING, DUTY_QUESTIONS, d) for d in posting.responsibilities]
+        [ask(QuestionKind.POSTING, OVERLAP_QUESTIONS, skill) for skill in overlap[:1]]
+        + [q for pair in zip_longest(requirements, duties) for q in pair if q is not None]
+        + [ask(QuestionKind.POSTING, OVERLAP_QUESTIONS, skill) for skill in overlap[1:2]]
         + [ask(QuestionKind.POSTING, TECH_QUESTIONS, t) for t in posting.technologies]
         + [  # about the job title alone: what an empty posting still gives
             Question(
