@@ -16,8 +16,7 @@ from itertools import zip_longest
 from typing import Any
 
 from interview_coach.errors import ValidationFailed
-from interview_coach.interviewer import persona as personas
-from interview_coach.interviewer.persona import Style, Tone, pick
+from interview_coach.interviewer.persona import Style, Tone, persona_phrase, pick, style_for
 from interview_coach.interviewer.terms import (
     PostingTerms,
     Project,
@@ -143,7 +142,7 @@ def _duration_words(duration_seconds: float) -> str:
 
 def _greeting(style: Style, persona: str, role: _Role, duration_seconds: float, seed: str) -> str:
     hello = pick(style.hello, seed, "hello")
-    who = personas.persona_phrase(persona)
+    who = persona_phrase(persona)
     return (
         f"{hello} I am {who}, and I will be interviewing you for {role.the_role} today. "
         f"We have about {_duration_words(duration_seconds)}. I will ask about your experience, "
@@ -337,7 +336,7 @@ def build_plan(
             (job_title, job_description, resume, persona, f"{duration_seconds:.0f}")
         ).encode("utf-8", "replace")
     ).hexdigest()
-    style = personas.style_for(persona)
+    style = style_for(persona)
     role = _Role(" ".join(speakable(job_title).split()[:MAX_TITLE_WORDS]))
     phraser = _Phraser(seed, role)
     posting, resume_found = posting_terms(job_description), resume_terms(resume)
