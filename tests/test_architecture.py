@@ -31,6 +31,9 @@ def _imports(folder: str) -> set[tuple[str, str]]:
         ("interviews", "interview_coach.realtime"),
         ("auth", "interview_coach.web"),
         ("auth", "interview_coach.realtime"),
+        ("interviewer", "interview_coach.web"),
+        ("interviewer", "interview_coach.realtime"),
+        ("interviewer", "interview_coach.feedback"),
     ],
 )
 def test_folder_does_not_import(folder: str, forbidden: str) -> None:

@@ -16,8 +16,7 @@ from itertools import zip_longest
 from typing import Any
 
 from interview_coach.errors import ValidationFailed
-from interview_coach.interviewer import persona as personas
-from interview_coach.interviewer.persona import Style, Tone, pick
+from interview_coach.interviewer.persona import Style, Tone, persona_phrase, pick, style_for
 from interview_coach.interviewer.terms import (
     PostingTerms,
     Project,
@@ -143,7 +142,7 @@ def _duration_words(duration_seconds: float) -> str:
 
 def _greeting(style: Style, persona: str, role: _Role, duration_seconds: float, seed: str) -> str:
     hello = pick(style.hello, seed, "hello")
-    who = personas.persona_phrase(persona)
+    who = persona_phrase(persona)
     return (
         f"{hello} I am {who}, and I will be interviewing you for {role.the_role} today. "
         f"We have about {_duration_words(duration_seconds)}. I will ask about your experience, "
@@ -290,10 +289,14 @@ def _posting_questions(
     ).lower()
     overlap = [skill for skill in resume.skills if skill.lower() in posting_words]
     ask = phraser.ask
+    requirements = [
+        ask(QuestionKind.POSTING, REQUIREMENT_QUESTIONS, r) for r in posting.requirements
+    ]
+    duties = [ask(QuestionKind.POSTING, DUTY_QUESTIONS, d) for d in posting.responsibilities]
     return (
-        [ask(QuestionKind.POSTING, OVERLAP_QUESTIONS, skill) for skill in overlap[:2]]
-        + [ask(QuestionKind.POSTING, REQUIREMENT_QUESTIONS, r) for r in posting.requirements]
-        + [ask(QuestionKind.POSTING, DUTY_QUESTIONS, d) for d in posting.responsibilities]
+        [ask(QuestionKind.POSTING, OVERLAP_QUESTIONS, skill) for skill in overlap[:1]]
+        + [q for pair in zip_longest(requirements, duties) for q in pair if q is not None]
+        + [ask(QuestionKind.POSTING, OVERLAP_QUESTIONS, skill) for skill in overlap[1:2]]
         + [ask(QuestionKind.POSTING, TECH_QUESTIONS, t) for t in posting.technologies]
         + [  # about the job title alone: what an empty posting still gives
             Question(
@@ -333,7 +336,7 @@ def build_plan(
             (job_title, job_description, resume, persona, f"{duration_seconds:.0f}")
         ).encode("utf-8", "replace")
     ).hexdigest()
-    style = personas.style_for(persona)
+    style = style_for(persona)
     role = _Role(" ".join(speakable(job_title).split()[:MAX_TITLE_WORDS]))
     phraser = _Phraser(seed, role)
     posting, resume_found = posting_terms(job_description), resume_terms(resume)
