@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 ANSWERS = (
-    "I led the migration of our billing system to a new database. It went live without "
-    "downtime. Support tickets about invoices dropped by a third within two months.",
-    "In my last role I managed a team of five engineers. We shipped the mobile app two weeks "
+    "I was in charge of moving our billing system to a new database. We went live on a Sunday "
+    "night with no downtime. Support tickets about invoices fell by half in two months.",
+    "In my last job I managed a team of five engineers. We shipped the mobile app two weeks "
     "early, and our customers were very happy with the result.",
     "My biggest weakness is that I take on too much work. I have learned to delegate tasks "
     "and to say no when my plate is full.",
