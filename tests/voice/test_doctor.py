@@ -9,20 +9,30 @@ import pytest
 from wer import word_error_rate
 
 from interview_coach.cli import main
-from interview_coach.voice.doctor import CHECK_LINE
+from interview_coach.voice.doctor import CHECK_LINE, engine_rows
+from interview_coach.voice.engines import VoiceEngines
 
 
-def test_doctor_reports_engines_and_timings(capsys: pytest.CaptureFixture[str]) -> None:
+def test_doctor_speaks_and_hears_a_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """End to end through the command; espeak-ng keeps it quick (Piper is loaded elsewhere)."""
+    monkeypatch.setenv("INTERVIEW_COACH_TTS_ENGINE", "espeak-ng")
     assert main(["doctor", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     names = {row["role"]: row["name"] for row in report["engines"]}
-    assert names == {"stt": "faster-whisper", "tts": "piper", "end_of_turn": "none"}
-    licences = {row["role"]: row["licence"] for row in report["engines"]}
-    assert "MIT" in licences["stt"] and "CC0" in licences["tts"]
-    assert all(Path(row["model"]).exists() for row in report["engines"][:2])
+    assert names == {"stt": "faster-whisper", "tts": "espeak-ng", "end_of_turn": "none"}
     assert word_error_rate(CHECK_LINE, report["heard"]) <= 0.25
     assert report["audio_seconds"] > 1
     assert report["load_seconds"] > 0 and report["transcription_seconds"] > 0
+
+
+def test_doctor_names_models_and_licences(voice_engines: VoiceEngines) -> None:
+    rows = {row["role"]: row for row in engine_rows(voice_engines)}
+    assert "MIT" in rows["stt"]["licence"] and "CC0" in rows["tts"]["licence"]
+    assert (Path(rows["stt"]["model"]) / "model.bin").is_file()
+    assert rows["tts"]["model"].endswith("en_US-joe-medium.onnx")
+    assert rows["end_of_turn"]["name"] == "none"
 
 
 @pytest.mark.parametrize("as_json", [False, True])

@@ -41,7 +41,7 @@ def check(settings: Settings) -> dict[str, Any]:
     finally:
         engines.pool.close()
     return {
-        "engines": _engines(engines),
+        "engines": engine_rows(engines),
         "workers": engines.pool.workers,
         "max_queue": engines.pool.max_queue,
         "line": CHECK_LINE,
@@ -53,7 +53,7 @@ def check(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _engines(engines: VoiceEngines) -> list[dict[str, str]]:
+def engine_rows(engines: VoiceEngines) -> list[dict[str, str]]:
     roles: dict[str, SpeechToText | TextToSpeech | EndOfTurn | None] = {
         "stt": engines.stt,
         "tts": engines.tts,
