@@ -44,3 +44,14 @@ def test_folder_does_not_import(folder: str, forbidden: str) -> None:
         if module == forbidden or module.startswith(forbidden + ".")
     )
     assert wrong == []
+
+
+def test_voice_imports_only_config_and_errors() -> None:
+    """The speech engines know nothing of sessions, the database or the servers."""
+    allowed = ("interview_coach.config", "interview_coach.errors", "interview_coach.voice")
+    wrong = sorted(
+        f"{file} imports {module}"
+        for file, module in _imports("voice")
+        if not any(module == name or module.startswith(name + ".") for name in allowed)
+    )
+    assert wrong == []

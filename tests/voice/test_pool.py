@@ -57,7 +57,9 @@ async def test_loop_stays_responsive_during_a_transcription(
     assert "checkout" in text.lower()
     assert took > 0.2, "the job must be long enough for the lag check to mean something"
     assert len(lags) > 10
-    assert max(lags) < 0.1, f"event loop stalled {max(lags):.3f} s during a {took:.2f} s job"
+    # Blocking the loop would stall it for the whole job; allow for a busy shared machine.
+    allowed = max(0.1, took / 4)
+    assert max(lags) < allowed, f"event loop stalled {max(lags):.3f} s during a {took:.2f} s job"
 
 
 async def test_full_queue_refuses_at_once_and_reports_backlog() -> None:

@@ -29,8 +29,3 @@ def resample(samples: Pcm16, from_rate: int, to_rate: int) -> Pcm16:
 def to_float(samples: Pcm16) -> Float32:
     """-1..1 floats, which Whisper takes."""
     return samples.astype(np.float32) / 32768.0
-
-
-def from_float(audio: Float32) -> Pcm16:
-    """Clipped PCM16 from -1..1 floats."""
-    return np.asarray(np.clip(audio * 32767.0, -32768, 32767), dtype=np.int16)

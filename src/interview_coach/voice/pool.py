@@ -88,7 +88,7 @@ class InferencePool:
                 raise RuntimeError("the inference pool is closed")
             if len(self._waiting) >= self.max_queue:
                 raise PoolSaturated(
-                    "Speech processing is busy; the transcript will catch up shortly."
+                    f"Speech processing is busy: {self.max_queue} jobs are waiting."
                 )
             self._jobs += 1
             self._waiting[self._jobs] = self._clock()
