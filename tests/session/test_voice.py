@@ -85,11 +85,15 @@ def wait_counter_above(session: SessionPage, name: str, value: int) -> None:
     )
 
 
-def test_voice_plays_and_the_caption_follows_it(session: SessionPage, control: VoiceControl) -> None:
+def test_voice_plays_and_the_caption_follows_it(
+    session: SessionPage, control: VoiceControl
+) -> None:
     """Audio reaches the output; sentence 2's caption waits for sentence 2's audio; the
     status says Speaking while it plays; the finished line is shown once."""
     go_live(session)
-    expect(session.page.locator("[data-engine]")).to_have_text("Interviewer: offline voice", use_inner_text=True)
+    expect(session.page.locator("[data-engine]")).to_have_text(
+        "Interviewer: offline voice", use_inner_text=True
+    )
     control.do(control.speak())
     caption = session.page.locator("[data-caption]")
     expect(caption).to_have_text(SENTENCES[0])
@@ -188,7 +192,7 @@ def test_notices_show_and_go(session: SessionPage, control: VoiceControl) -> Non
     expect(delayed).to_be_hidden()
     control.do(control.notice(NoticeKind.TRANSCRIPT_DELAYED))
     expect(delayed).to_have_text(
-        "Your words are taking a little longer to appear – keep going, nothing is lost."
+        "Your words are taking a little longer to appear \u2013 keep going, nothing is lost."
     )
     control.do(control.notice(NoticeKind.TRANSCRIPT_CAUGHT_UP))
     expect(delayed).to_be_hidden()

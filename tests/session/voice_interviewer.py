@@ -74,21 +74,15 @@ class VoiceControl:
 
     audio: tuple[bytes, ...]
     server: Any = None  # tests/conftest.py's LiveServer, set once it runs
-    steps: asyncio.Queue[Step] | None = None
+    steps: asyncio.Queue[Step] = field(default_factory=asyncio.Queue)
     done: list[str] = field(default_factory=list)
 
     def factory(self, context: InterviewContext) -> Interviewer:
         return VoiceTestInterviewer(self)
 
     def do(self, step: Step) -> None:
-        """Queue a step for the live interviewer (waits until one is connected)."""
-
-        async def put() -> None:
-            while self.steps is None:
-                await asyncio.sleep(0.01)
-            await self.steps.put(step)
-
-        self.server.run(put())
+        """Queue a step for the interviewer of the live connection (or the next one)."""
+        self.server.run(self.steps.put(step))
 
     # ---------------------------------------------------------------- the steps
     def speak(self, *, cut_after_ms: int | None = None, late_ms: int = 1000) -> Step:
@@ -137,15 +131,14 @@ class VoiceControl:
 
 
 class VoiceTestInterviewer(Interviewer):
+    # Stands in for the offline voice engine, so the page shows that engine's name.
     engine: ClassVar[str] = "offline"
 
     def __init__(self, control: VoiceControl) -> None:
         self._control = control
 
     async def run(self, sink: InterviewerSink) -> None:
-        steps: asyncio.Queue[Step] = asyncio.Queue()
-        self._control.steps = steps
         await sink.status(InterviewerState.LISTENING)
         while True:
-            step = await steps.get()
+            step = await self._control.steps.get()
             await step(sink)
