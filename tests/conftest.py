@@ -129,9 +129,16 @@ def make_user(resources: Resources) -> UserFactory:
 class LiveServer:
     """Web app and real-time server on port-0 sockets, in a thread with its own event loop."""
 
-    def __init__(self, settings: Settings, *, with_realtime: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        with_realtime: bool = True,
+        interviewer_factory: Any = None,
+    ) -> None:
         self._base_settings = settings
         self._with_realtime = with_realtime
+        self._interviewer_factory = interviewer_factory
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self.web_url = ""
@@ -164,7 +171,9 @@ class LiveServer:
         if self._with_realtime:
             from interview_coach.realtime.server import RealtimeServer
 
-            self.realtime = RealtimeServer(self.resources)
+            self.realtime = RealtimeServer(
+                self.resources, interviewer_factory=self._interviewer_factory
+            )
             port = await self.realtime.start("127.0.0.1", 0)
             self.realtime_url = f"ws://127.0.0.1:{port}"
             self.settings = self.settings.model_copy(
@@ -195,8 +204,16 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(settings: Settings) -> Iterator[LiveServer]:
-    server = LiveServer(settings, with_realtime=_realtime_available()).start()
+def interviewer_factory() -> Any:
+    """The real-time server's interviewer (None: the settings' default); tests override it."""
+    return None
+
+
+@pytest.fixture
+def live_server(settings: Settings, interviewer_factory: Any) -> Iterator[LiveServer]:
+    server = LiveServer(
+        settings, with_realtime=_realtime_available(), interviewer_factory=interviewer_factory
+    ).start()
     yield server
     server.stop()
 
@@ -220,6 +237,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
+    # The interviewer's voice plays without waiting for a gesture (the page still resumes
+    # its AudioContext on the Start click, which real browsers require).
+    "--autoplay-policy=no-user-gesture-required",
 ]
 
 

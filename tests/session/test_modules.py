@@ -195,6 +195,8 @@ def test_decoding_handles_omitted_defaults_and_int64_strings(module_page: Any) -
         "elapsedMs": 0,
         "resumed": False,
         "now": 7,
+        "aiSampleRateHertz": 0,
+        "interviewerEngine": "",
     }
     assert events[1]["elapsedMs"] == 61000 and events[1]["resumed"] is True
     assert events[2] == {

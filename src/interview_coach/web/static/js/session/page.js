@@ -13,6 +13,7 @@ import {
   wantsSocket,
 } from './state.js';
 import { TranscriptDisplay } from './transcript-display.js';
+import { InterviewerVoice } from './voice.js';
 
 /** @typedef {import('./state.js').SessionState} SessionState */
 /** @typedef {import('./state.js').SessionEvent} SessionEvent */
@@ -22,6 +23,8 @@ import { TranscriptDisplay } from './transcript-display.js';
 const TICK_MS = 250;
 /** After EndRequest, go to the feedback page even if SessionEnded never arrives. */
 const END_TIMEOUT_MS = 10_000;
+/** localStorage key of the interviewer volume and mute, kept across sessions. */
+const VOICE_PREFS_KEY = 'interview-coach.interviewer-voice';
 
 const root = /** @type {HTMLElement} */ (document.querySelector('[data-page="session"]'));
 const interviewId = root.dataset.interviewId ?? '';
@@ -38,11 +41,12 @@ const capture = new AudioCapture({
   },
   onLevel: showLevel,
 });
+const voice = new InterviewerVoice({ root, dispatch, accepting: () => state.phase === 'live' });
 const socket = new InterviewSocket({
   interviewId,
   csrfToken,
   fallbackUrl: root.dataset.realtimeUrl ?? '',
-  onEvent: dispatch,
+  onEvent: (event) => voice.handle(event),
 });
 
 /** @type {ReturnType<typeof setInterval>|null} */
@@ -81,6 +85,12 @@ function runEffects(next, previous) {
   }
   if (wantsMicrophone(previous) && !wantsMicrophone(next)) capture.stop();
   if (next.muted !== previous.muted) capture.setMuted(next.muted);
+  if (next.interviewerVolume !== previous.interviewerVolume || next.interviewerMuted !== previous.interviewerMuted) {
+    voice.setVolume(next.interviewerVolume, next.interviewerMuted);
+    saveVoicePrefs(next);
+  }
+  // The interviewer falls silent at once when the call stops (End while it speaks, a drop).
+  if (previous.phase === 'live' && next.phase !== 'live') voice.stop();
 
   if (next.phase === 'connecting' && previous.phase !== 'connecting') socket.connect();
   if (next.phase === 'reconnecting' && (previous.phase !== 'reconnecting' || next.attempt !== previous.attempt)) {
@@ -142,6 +152,27 @@ function stopEverything() {
   endTimer = null;
   socket.close();
   capture.stop();
+  voice.close();
+}
+
+/** @param {SessionState} current */
+function saveVoicePrefs(current) {
+  try {
+    const prefs = { volume: current.interviewerVolume, muted: current.interviewerMuted };
+    localStorage.setItem(VOICE_PREFS_KEY, JSON.stringify(prefs));
+  } catch {
+    // Storage can be full or disabled; the controls still work for this visit.
+  }
+}
+
+function restoreVoicePrefs() {
+  try {
+    const prefs = JSON.parse(localStorage.getItem(VOICE_PREFS_KEY) ?? 'null');
+    if (typeof prefs?.volume === 'number') dispatch({ type: 'interviewerVolumeChanged', volume: prefs.volume });
+    if (prefs?.muted === true) dispatch({ type: 'interviewerMuteToggled' });
+  } catch {
+    // Unreadable: keep the defaults.
+  }
 }
 
 /**
@@ -199,7 +230,11 @@ function bindControls() {
     switch (button.dataset.action) {
       case 'start':
       case 'retry-microphone':
+        voice.unlock(); // inside the click: browsers allow audio to start only from a gesture
         dispatch({ type: 'startClicked' });
+        break;
+      case 'interviewer-mute':
+        dispatch({ type: 'interviewerMuteToggled' });
         break;
       case 'mute':
         dispatch({ type: 'muteToggled' });
@@ -217,6 +252,10 @@ function bindControls() {
         break;
     }
   });
+  root.querySelector('[data-interviewer-volume]')?.addEventListener('input', (input) => {
+    const volume = Number(/** @type {HTMLInputElement} */ (input.target).value);
+    dispatch({ type: 'interviewerVolumeChanged', volume });
+  });
   // Leaving (or a tab discarded into the back-forward cache) closes the socket and frees the
   // microphone, also while the permission prompt is still open.
   window.addEventListener('pagehide', () => dispatch({ type: 'pageLeft' }));
@@ -227,4 +266,5 @@ function bindControls() {
 
 bindControls();
 renderSession(root, state, null, transcript);
+restoreVoicePrefs();
 load();

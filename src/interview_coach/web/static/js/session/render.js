@@ -1,7 +1,8 @@
 // Renders a SessionState into the server-rendered shell (templates/session.html). It only
 // shows, hides and fills parts that are already there; the words live in the template.
 
-import { TIME_WARNING_SECONDS, secondsLeft } from './state.js';
+import { TIME_WARNING_SECONDS, secondsLeft, shownAiStatus } from './state.js';
+import { renderVoice } from './voice-render.js';
 
 /** @typedef {import('./state.js').SessionState} SessionState */
 /** @typedef {import('./transcript-display.js').TranscriptDisplay} TranscriptDisplay */
@@ -98,8 +99,9 @@ function renderHeader(root, state) {
   part(root, '[data-time-warning]').hidden = !warn;
 
   const ai = part(root, '[data-ai-status]');
-  ai.dataset.aiState = state.aiStatus ? state.aiStatus.toLowerCase() : 'idle';
-  part(root, '[data-ai-status-text]').textContent = state.aiStatus ? AI_STATUS_TEXT[state.aiStatus] : 'Waiting';
+  const aiStatus = shownAiStatus(state);
+  ai.dataset.aiState = aiStatus ? aiStatus.toLowerCase() : 'idle';
+  part(root, '[data-ai-status-text]').textContent = aiStatus ? AI_STATUS_TEXT[aiStatus] : 'Waiting';
 
   const connection = connectionOf(state);
   part(root, '[data-connection]').dataset.connectionState = connection;
@@ -236,6 +238,7 @@ export function renderSession(root, state, previous, transcript) {
   renderHeader(root, state);
   renderPanels(root, state);
   renderCall(root, state, transcript);
+  renderVoice(root, state);
   announce(root, state, previous);
   manageFocus(root, state, previous);
 }

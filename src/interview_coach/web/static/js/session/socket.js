@@ -15,7 +15,8 @@ const MAX_BUFFERED_BYTES = 64 * 1024;
 
 /**
  * Parse one text frame from the server into an event, or null for messages the page does
- * not act on (interviewer audio, unknown payloads).
+ * not act on (unknown payloads). Interviewer audio and PlaybackCleared become events too;
+ * page.js routes them to the player (voice.js), not the state machine.
  * @param {string} text
  * @param {number} now  wall-clock ms when it arrived
  * @returns {SessionEvent|null}
@@ -37,6 +38,25 @@ export function decodeServerMessage(text, now) {
       elapsedMs: Number(start.elapsedMs ?? 0),
       resumed: Boolean(start.resumed),
       now,
+      aiSampleRateHertz: Number(start.aiSampleRateHertz ?? 0),
+      interviewerEngine: String(start.interviewerEngine ?? ''),
+    };
+  }
+  if (message.audioChunk) {
+    const chunk = message.audioChunk;
+    return { type: 'audio', id: String(chunk.utteranceId ?? ''), audioContent: String(chunk.audioContent ?? '') };
+  }
+  if (message.playbackCleared) {
+    const cleared = message.playbackCleared;
+    return { type: 'playbackCleared', id: String(cleared.utteranceId ?? ''), heardMs: Number(cleared.heardMs ?? 0) };
+  }
+  if (message.sessionNotice) {
+    const kind = String(message.sessionNotice.kind ?? '');
+    return {
+      type: 'notice',
+      kind: ['TRANSCRIPT_DELAYED', 'TRANSCRIPT_CAUGHT_UP', 'ENGINE_FALLBACK'].includes(kind)
+        ? /** @type {import('./state.js').NoticeKind} */ (kind) : 'UNKNOWN',
+      message: String(message.sessionNotice.message ?? ''),
     };
   }
   if (message.partialTranscript) {

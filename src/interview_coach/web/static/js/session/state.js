@@ -4,6 +4,8 @@
 // time they happened (`now`, milliseconds), and the page (page.js) turns state changes into
 // side effects. docs/states.md draws the diagram; keep the two in step.
 
+import { newestSentence } from './captions.js';
+
 /**
  * @typedef {'initializing'|'otherInterview'|'ready'|'requestingPermissions'|'permissionsDenied'
  *   |'microphoneError'|'connecting'|'live'|'reconnecting'|'ending'|'error'|'left'} Phase
@@ -14,6 +16,7 @@
  * @typedef {{id: string, speaker: SpeakerName, text: string, final: boolean, offsetMs: number}} Entry
  * @typedef {'server'|'refused'|'connectionLost'|'connectFailed'|'replaced'|'signedOut'|'ticket'|'load'} ErrorKind
  * @typedef {{kind: ErrorKind, message: string, code: number|null}} SessionError
+ * @typedef {'TRANSCRIPT_DELAYED'|'TRANSCRIPT_CAUGHT_UP'|'ENGINE_FALLBACK'|'UNKNOWN'} NoticeKind
  *
  * @typedef {object} SessionState
  * @property {Phase} phase
@@ -36,6 +39,14 @@
  * @property {string|null} endReason     SessionEnded.reason once the server ended it
  * @property {string|null} redirectTo    set when the page must navigate away
  * @property {SessionError|null} error
+ * @property {string} interviewerEngine  StartResponse.interviewerEngine ('' if not said)
+ * @property {boolean} playing           interviewer audio is coming out of the player now
+ * @property {boolean} voiced            interviewer audio has played on this page
+ * @property {number} interviewerVolume  0..100 (the slider; remembered by the page)
+ * @property {boolean} interviewerMuted
+ * @property {{id: string, text: string}|null} caption  the interviewer's newest sentence shown
+ * @property {boolean} transcriptDelayed  SessionNotice TRANSCRIPT_DELAYED until CAUGHT_UP
+ * @property {string} fallbackMessage    SessionNotice ENGINE_FALLBACK's words
  *
  * @typedef {{type: 'loaded', current: {id: string, jobTitle: string}|null, permission: PermissionState}
  *   | {type: 'loadFailed', status: number, message: string}
@@ -44,7 +55,8 @@
  *   | {type: 'micGranted'}
  *   | {type: 'micDenied'}
  *   | {type: 'micFailed', problem: MicProblem}
- *   | {type: 'started', durationSeconds: number, elapsedMs: number, resumed: boolean, now: number}
+ *   | {type: 'started', durationSeconds: number, elapsedMs: number, resumed: boolean, now: number,
+ *      aiSampleRateHertz?: number, interviewerEngine?: string}
  *   | {type: 'transcript', id: string, speaker: SpeakerName, text: string, isFinal: boolean, offsetMs: number}
  *   | {type: 'interviewerStatus', state: AiStatus|null}
  *   | {type: 'tick', now: number}
@@ -56,7 +68,13 @@
  *   | {type: 'disconnected', code: number, now: number}
  *   | {type: 'muteToggled'}
  *   | {type: 'transcriptToggled'}
- *   | {type: 'pageLeft'}} SessionEvent
+ *   | {type: 'pageLeft'}
+ *   | {type: 'audio', id: string, audioContent: string}
+ *   | {type: 'playbackCleared', id: string, heardMs: number}
+ *   | {type: 'playback', playing: boolean}
+ *   | {type: 'notice', kind: NoticeKind, message: string}
+ *   | {type: 'interviewerVolumeChanged', volume: number}
+ *   | {type: 'interviewerMuteToggled'}} SessionEvent
  */
 
 /** How long to keep trying after the connection drops before saying it is lost. */
@@ -105,7 +123,41 @@ export function initialState(interviewId, durationSeconds) {
     endReason: null,
     redirectTo: null,
     error: null,
+    interviewerEngine: '',
+    playing: false,
+    voiced: false,
+    interviewerVolume: 100,
+    interviewerMuted: false,
+    caption: null,
+    transcriptDelayed: false,
+    fallbackMessage: '',
   };
+}
+
+/**
+ * What the header says the interviewer is doing: Speaking only while its audio actually
+ * plays; while the server says SPEAKING but no sound has come out yet (the jitter buffer
+ * filling), Thinking. An engine that never sent audio speaks in text, so its word stands.
+ * @param {SessionState} state
+ * @returns {AiStatus|null}
+ */
+export function shownAiStatus(state) {
+  if (state.phase !== 'live') return state.aiStatus;
+  if (state.playing) return 'SPEAKING';
+  if (state.aiStatus === 'SPEAKING' && state.voiced) return 'THINKING';
+  return state.aiStatus;
+}
+
+/**
+ * The caption after an interviewer line changed: its newest sentence.
+ * @param {SessionState} state
+ * @param {Entry} entry
+ * @returns {{id: string, text: string}|null}
+ */
+function captionAfter(state, entry) {
+  if (entry.speaker !== 'AI' || entry.final) return state.caption;
+  const before = state.transcript.find((existing) => existing.id === entry.id);
+  return { id: entry.id, text: newestSentence(before?.text ?? '', entry.text) };
 }
 
 /**
@@ -299,6 +351,9 @@ export function transition(state, event) {
         durationSeconds: event.durationSeconds > 0 ? event.durationSeconds : state.durationSeconds,
         retryDeadlineMs: null,
         attempt: 0,
+        interviewerEngine: event.interviewerEngine ?? '',
+        playing: false,
+        transcriptDelayed: false, // a notice still in force is sent again
       });
     }
 
@@ -307,7 +362,8 @@ export function transition(state, event) {
       const id = event.id || idForAnonymous(state.transcript, event.speaker);
       const entry = { id, speaker: event.speaker, text: event.text, final: event.isFinal, offsetMs: event.offsetMs };
       const transcript = upsertEntry(state.transcript, entry);
-      return transcript === state.transcript ? state : update(state, { transcript });
+      if (transcript === state.transcript) return state;
+      return update(state, { transcript, caption: captionAfter(state, entry) });
     }
 
     case 'interviewerStatus':
@@ -361,9 +417,44 @@ export function transition(state, event) {
     case 'transcriptToggled':
       return update(state, { transcriptHidden: !state.transcriptHidden });
 
+    case 'playback':
+      if (event.playing === state.playing) return state;
+      return update(state, { playing: event.playing, voiced: state.voiced || event.playing });
+
+    case 'notice':
+      return onNotice(state, event.kind, event.message);
+
+    case 'interviewerVolumeChanged': {
+      const volume = Math.max(0, Math.min(100, Math.round(event.volume)));
+      return volume === state.interviewerVolume ? state : update(state, { interviewerVolume: volume });
+    }
+
+    case 'interviewerMuteToggled':
+      return update(state, { interviewerMuted: !state.interviewerMuted });
+
     default:
       return state;
   }
+}
+
+/**
+ * A SessionNotice: the delayed-transcript notice shows until caught up; a fallback's words
+ * stay for the session.
+ * @param {SessionState} state
+ * @param {NoticeKind} kind
+ * @param {string} message
+ * @returns {SessionState}
+ */
+function onNotice(state, kind, message) {
+  if (!['live', 'reconnecting'].includes(state.phase)) return state;
+  if (kind === 'TRANSCRIPT_DELAYED' || kind === 'TRANSCRIPT_CAUGHT_UP') {
+    const delayed = kind === 'TRANSCRIPT_DELAYED';
+    return delayed === state.transcriptDelayed ? state : update(state, { transcriptDelayed: delayed });
+  }
+  if (kind === 'ENGINE_FALLBACK' && message && message !== state.fallbackMessage) {
+    return update(state, { fallbackMessage: message });
+  }
+  return state;
 }
 
 /**
