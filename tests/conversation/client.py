@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 from array import array
 from collections.abc import AsyncIterator, Callable
@@ -22,6 +23,7 @@ from websockets.asyncio.client import connect
 
 from interview_coach.proto import interview_pb2 as pb
 
+DEBUG = bool(os.environ.get("DEBUG_SPOKEN_CLIENT"))
 RATE = 16_000
 AI_RATE = 24_000
 CHUNK_MS = 40
@@ -61,7 +63,9 @@ class SpokenClient:
         async with connect(self._url, max_size=None) as ws:
             self._ws = ws
             config = pb.AudioConfig(encoding=pb.AudioConfig.LINEAR_PCM, sample_rate_hertz=RATE)
-            start = pb.StartRequest(auth_token=token, interview_id=interview_id, audio_config=config)
+            start = pb.StartRequest(
+                auth_token=token, interview_id=interview_id, audio_config=config
+            )
             await ws.send(pb.ClientToServerMessage(start_request=start).SerializeToString())
             tasks = [
                 asyncio.create_task(self._receive()),
@@ -117,6 +121,14 @@ class SpokenClient:
             message.ParseFromString(frame)
             if self.loopback and message.HasField("audio_chunk"):
                 self._mic.extend(echo_of(message.audio_chunk.audio_content, self.loopback_gain))
+            if DEBUG:
+                kind = message.WhichOneof("payload")
+                detail = (
+                    ""
+                    if kind == "audio_chunk"
+                    else str(getattr(message, str(kind))).replace("\n", " ")
+                )
+                print(f"{self._loop.time():.2f} sent_ms={self.sent_ms} {kind} {detail}", flush=True)
             async with self._arrived:
                 self.received.append(Received(self._loop.time(), message))
                 self._arrived.notify_all()

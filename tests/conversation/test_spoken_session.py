@@ -34,8 +34,10 @@ OPENER_ANSWER = (
 )
 # An example with the candidate's actions, and no result: the outcome follow-up is due.
 NO_OUTCOME_ANSWER = (
-    "At Acme I led the billing migration. I planned the cut over with my team, "
-    "and I wrote the scripts that copied the data to the new database."
+    "At Acme Payments I led the billing migration from MySQL to PostgreSQL. "
+    "I planned the cut over with my team over several weeks, and I wrote the scripts "
+    "that copied the data to the new database. I also ran the rehearsals every Friday "
+    "night, and I kept the finance team informed about each step."
 )
 LONG_LINE_WAIT = 60.0  # the greeting and first question take about 15 s to say
 
@@ -58,18 +60,21 @@ async def stored_lines(resources: Resources, interview_id: str) -> list[Transcri
         return await service.transcript(db, interview_id)
 
 
-def speech(voice: VoiceEngines, text: str) -> bytes:
-    return voice.tts.synthesize(text, RATE)
+async def speech(voice: VoiceEngines, text: str) -> bytes:
+    """The candidate's words, made off the loop (the server shares it with the test)."""
+    return await asyncio.to_thread(voice.tts.synthesize, text, RATE)
 
 
-def heard_by_ear(voice: VoiceEngines, pcm24: bytes) -> str:
+async def heard_by_ear(voice: VoiceEngines, pcm24: bytes) -> str:
     """The interviewer's audio as the recogniser hears it."""
     audio = np.frombuffer(pcm24, dtype="<i2").astype(np.float32)
     pcm16 = soxr.resample(audio, AI_RATE, RATE).astype("<i2").tobytes()
-    return voice.stt.transcribe(pcm16, RATE)
+    return await asyncio.to_thread(voice.stt.transcribe, pcm16, RATE)
 
 
-async def next_ai_line(client: SpokenClient, after: int, within: float = LONG_LINE_WAIT) -> Received:
+async def next_ai_line(
+    client: SpokenClient, after: int, within: float = LONG_LINE_WAIT
+) -> Received:
     return await client.wait_for(is_final(pb.AI), within, after=after)
 
 
@@ -79,6 +84,8 @@ async def test_interviewer_speaks_listens_and_follows_up(
     server = await start_spoken_server()
     member = await add_member(resources)
     interview_id, token = await seat_for(resources, member.id)
+    opener_answer = await speech(voice_engines, OPENER_ANSWER)
+    no_outcome_answer = await speech(voice_engines, NO_OUTCOME_ANSWER)
     client = SpokenClient(f"ws://127.0.0.1:{server.port}")
     async with client.session(token, interview_id):
         start = await client.wait_for(is_kind("start_response"), 10)
@@ -90,11 +97,11 @@ async def test_interviewer_speaks_listens_and_follows_up(
         line = greeting.message.partial_transcript
         audio = client.audio_of(line.utterance_id)
         assert len(audio) / 2 / AI_RATE > 3.0, "the interviewer spoke its greeting aloud"
-        assert word_error_rate(line.text, heard_by_ear(voice_engines, audio)) <= 0.25
+        assert word_error_rate(line.text, await heard_by_ear(voice_engines, audio)) <= 0.25
         _assert_captions_lead_their_audio(client, line.utterance_id)
 
         # The opener's answer: the user's words come back as their line.
-        said = client.say(speech(voice_engines, OPENER_ANSWER))
+        said = client.say(opener_answer)
         mark = len(client.received)
         await said.wait()
         sent_at = asyncio.get_running_loop().time()
@@ -102,15 +109,18 @@ async def test_interviewer_speaks_listens_and_follows_up(
         assert word_error_rate(OPENER_ANSWER, user_line.message.partial_transcript.text) <= 0.25
         second = await next_ai_line(client, client.index_of(user_line))
         first_audio = await client.wait_for(
-            lambda r: r.kind == "audio_chunk"
-            and r.message.audio_chunk.utterance_id == second.message.partial_transcript.utterance_id,
+            lambda r: (
+                r.kind == "audio_chunk"
+                and r.message.audio_chunk.utterance_id
+                == second.message.partial_transcript.utterance_id
+            ),
             1,
             after=mark,
         )
         assert first_audio.at > sent_at, "the interviewer waited for the answer's end"
 
         # An example with no outcome: the interviewer asks for the result.
-        said = client.say(speech(voice_engines, NO_OUTCOME_ANSWER))
+        said = client.say(no_outcome_answer)
         mark = len(client.received)
         await said.wait()
         user_line = await client.wait_for(is_final(pb.USER), 20, after=mark)
@@ -154,13 +164,14 @@ async def test_speaking_over_the_interviewer_stops_it(
     server = await start_spoken_server()
     member = await add_member(resources)
     interview_id, token = await seat_for(resources, member.id)
+    interruption = await speech(voice_engines, "Sorry to interrupt, could I ask something first?")
     client = SpokenClient(f"ws://127.0.0.1:{server.port}")
     async with client.session(token, interview_id):
         speaking = await client.wait_for(is_kind("audio_chunk"), 20)
         utterance = speaking.message.audio_chunk.utterance_id
         await asyncio.sleep(1.5)  # well into the greeting
         loop = asyncio.get_running_loop()
-        client.say(speech(voice_engines, "Sorry to interrupt, could I ask something first?"))
+        client.say(interruption)
         began = loop.time()
         cleared = await client.wait_for(is_kind("playback_cleared"), 5)
         assert cleared.message.playback_cleared.utterance_id == utterance
@@ -212,7 +223,9 @@ async def test_own_voice_through_the_speakers_does_not_interrupt(
         # Nor did the echo count as an answer: the interviewer waits, then prompts.
         prompt = await next_ai_line(client, client.index_of(greeting) + 1, within=30)
         assert prompt.message.partial_transcript.text in style_for(PERSONA).prompt
-    users = [entry for entry in await stored_lines(resources, interview_id) if entry.speaker == "USER"]
+    users = [
+        entry for entry in await stored_lines(resources, interview_id) if entry.speaker == "USER"
+    ]
     assert users == []
 
 
@@ -230,6 +243,7 @@ async def test_restart_goes_on_from_the_same_question(
         saved = (await db.get(Interview, interview_id, populate_existing=True)).interviewer_state  # type: ignore[union-attr]
     assert saved is not None and saved["pending"] is None
 
+    opener_answer = await speech(voice_engines, OPENER_ANSWER)
     restarted = await start_spoken_server()
     token = resources.tickets.issue(member.id, interview_id)
     again = SpokenClient(f"ws://127.0.0.1:{restarted.port}")
@@ -238,7 +252,7 @@ async def test_restart_goes_on_from_the_same_question(
         assert start.message.start_response.resumed
         resent = await again.wait_for(is_final(pb.AI), 5)
         assert resent.message.partial_transcript.text == greeting.message.partial_transcript.text
-        said = again.say(speech(voice_engines, OPENER_ANSWER))
+        said = again.say(opener_answer)
         await said.wait()
         mark = len(again.received)
         user_line = await again.wait_for(is_final(pb.USER), 20, after=mark - 200)

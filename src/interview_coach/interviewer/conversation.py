@@ -64,10 +64,25 @@ log = logging.getLogger(__name__)
 STATE_VERSION = 1
 BYTES_PER_SAMPLE = 2
 CHUNK_MS = 40  # interviewer audio goes out in 40 ms chunks, like the user's
+# While the user talks without pausing, what they said so far is recognised this often, so
+# their line grows on the page (each call costs the recogniser's fixed ~0.6 CPU-s).
+PROGRESS_EVERY_MS = 2500
+# The latest stretch of "speech" compared with what the interviewer sent, for echo; a
+# barge-in needs this many checks in a row (one per chunk) to find a voice that is not
+# the echo, so one window that straddles a jump in playback timing cannot trigger it.
+ECHO_WINDOW_MS = 300
+VOICE_CHECKS = 3
 DELAYED_MESSAGE = (
     "The server is busy, so your words are taking a little longer to appear. "
     "Keep going: nothing is lost."
 )
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """The user is still talking at ``end_ms``: time to show what they said so far."""
+
+    end_ms: int
 
 
 @dataclass(frozen=True)
@@ -131,7 +146,9 @@ class OfflineInterviewer(Interviewer):
         self._t0 = self._loop.time() - context.elapsed_ms / 1000
         self._hearing = Hearing(sample_rate)
         self._echo = EchoReference(output_rate, sample_rate)
-        self._heard: asyncio.Queue[Phrase | int] = asyncio.Queue()
+        self._heard: asyncio.Queue[Phrase | _Progress | int] = asyncio.Queue()
+        self._progress_ms = 0
+        self._voice_checks = 0
         self._barge_in = asyncio.Event()
         self._speaking_since_ms: int | None = None  # user-audio time playback began
         self._floor_ms = 0  # phrases that start before this are not the user's turn
@@ -145,7 +162,12 @@ class OfflineInterviewer(Interviewer):
         for phrase in heard.phrases:
             self._heard.put_nowait(phrase)
         if self._hearing.speaking:
-            self._heard.put_nowait(self._hearing.position_ms)
+            position = self._hearing.position_ms
+            self._heard.put_nowait(position)
+            start = self._hearing.speech_start_ms or position
+            if position - max(start, self._progress_ms) >= PROGRESS_EVERY_MS:
+                self._progress_ms = position
+                self._heard.put_nowait(_Progress(position))
             self._check_barge_in()
 
     async def close(self, offset_ms: int) -> None:
@@ -155,30 +177,41 @@ class OfflineInterviewer(Interviewer):
         since = self._speaking_since_ms
         start = self._hearing.speech_start_ms
         if since is None or start is None or self._barge_in.is_set():
+            self._voice_checks = 0
+            return
+        if not self._hearing.voiced_now:
             return
         start = max(start, since + self._timings.echo_guard_ms)
         if self._hearing.position_ms - start < self._timings.barge_in_ms:
             return
-        recent = self._hearing.audio.cut(start, self._hearing.position_ms)
+        position = self._hearing.position_ms
+        recent = self._hearing.audio.cut(max(start, position - ECHO_WINDOW_MS), position)
         if self._echo.is_echo(recent):
+            self._voice_checks = 0
             return
-        self._floor_ms = start
-        self._barge_in.set()
+        self._voice_checks += 1
+        if self._voice_checks >= VOICE_CHECKS:
+            self._floor_ms = start
+            self._barge_in.set()
 
     # ------------------------------------------------------------ the conversation
 
     async def run(self, sink: InterviewerSink) -> None:
         self._sink = sink
         plan, state, reply = self._restore()
+        before = state
         latency_from: float | None = None
         while True:
             if reply is not None:
                 await self._save(plan, state, pending=reply)
-                await self._say(reply, latency_from)
+                said = await self._say(reply, latency_from)
+                if said is None:
+                    state = before  # the user spoke first: that reply was never said
                 await self._save(plan, state)
-                if reply.kind is ReplyKind.CLOSE:
+                if said is not None and reply.kind is ReplyKind.CLOSE:
                     return
             event, latency_from = await self._listen()
+            before = state
             reply, state = respond(plan, state, event, self._remaining(), self._context.persona)
 
     def _restore(self) -> tuple[Plan, DialogueState, Reply | None]:
@@ -229,8 +262,10 @@ class OfflineInterviewer(Interviewer):
 
     # ------------------------------------------------------------ speaking
 
-    async def _say(self, reply: Reply, latency_from: float | None) -> str:
-        """Speak ``reply``; returns the words the user heard (all, unless they cut in)."""
+    async def _say(self, reply: Reply, latency_from: float | None) -> str | None:
+        """Speak ``reply``; returns the words the user heard (all, unless they cut in), or
+        None when the user started talking before its first sound: the interviewer never
+        starts a line while the user speaks."""
         sink = self._out
         sentences = split_sentences(reply.text) or [reply.text]
         await sink.status(InterviewerState.THINKING)
@@ -249,6 +284,10 @@ class OfflineInterviewer(Interviewer):
             if index + 1 < len(sentences):
                 synth = self._synthesise(sentences[index + 1])
             if started is None:
+                if self._hearing.speaking:
+                    synth.cancel()
+                    await sink.status(InterviewerState.LISTENING)
+                    return None
                 started = self._loop.time()
                 self._speaking_since_ms = self._hearing.position_ms
                 await sink.status(InterviewerState.SPEAKING)
@@ -295,7 +334,7 @@ class OfflineInterviewer(Interviewer):
                 return sent_ms, True
             part = pcm[first : first + chunk]
             await sink.audio(part)
-            self._echo.sent(part)
+            self._echo.sent(part, self._loop.time())
             sent_ms += len(part) * 1000 // (self._output_rate * BYTES_PER_SAMPLE)
         return sent_ms, self._barge_in.is_set()
 
@@ -331,16 +370,25 @@ class OfflineInterviewer(Interviewer):
                     self._heard.get(), self._silence_timeout(turn, waiting_since)
                 )
             except TimeoutError:
-                if turn.start_ms is None:
+                if turn.start_ms is None and not self._hearing.speaking:
                     return Silence(self._loop.time() - waiting_since), None
                 item = self._hearing.position_ms
+            if turn.start_ms is None and self._hearing.speaking:
+                waiting_since = self._loop.time()  # talking is not silence
+            if isinstance(item, _Progress):
+                speech_start = self._hearing.speech_start_ms
+                if item.end_ms > self._floor_ms and speech_start is not None:
+                    turn.begin(max(speech_start, self._floor_ms))
+                    if recognising is None or recognising.done():
+                        recognising = self._recognise(turn, None, item.end_ms)
+                continue
             if isinstance(item, Phrase):
                 if item.end_ms <= self._floor_ms:
                     continue  # before the question ended: noise or our own echo
                 turn.begin(max(item.start_ms, self._floor_ms))
                 turn.speech_ms += item.end_ms - max(item.start_ms, self._floor_ms)
                 turn.end_ms = item.end_ms
-                recognising = self._recognise(turn, recognising)
+                recognising = self._recognise(turn, recognising, turn.end_ms)
                 continue
             if recognising is not None and recognising.done() and not recognising.cancelled():
                 turn.text = recognising.result()
@@ -370,13 +418,14 @@ class OfflineInterviewer(Interviewer):
         return self._timings.end_silence_ms / 1000 / 4
 
     def _recognise(
-        self, turn: _Transcript, previous: asyncio.Task[str] | None
+        self, turn: _Transcript, previous: asyncio.Task[str] | None, end_ms: int
     ) -> asyncio.Task[str]:
-        """Transcribe the turn so far (the recogniser takes up to 30 s at the same cost)."""
+        """Transcribe the turn up to ``end_ms`` (the recogniser takes up to 30 s at the
+        same cost), replacing a recognition of less of it that is still running."""
         if previous is not None and not previous.done():
             previous.cancel()
         assert turn.start_ms is not None
-        pcm = self._hearing.phrase_audio(turn.start_ms, turn.end_ms)
+        pcm = self._hearing.phrase_audio(turn.start_ms, end_ms)
         return asyncio.ensure_future(self._transcribe(pcm))
 
     async def _transcribe(self, pcm: bytes) -> str:

@@ -18,7 +18,7 @@ import soxr
 REFERENCE_SECONDS = 3.0
 # Normalised correlation above this is the interviewer's voice; a person talking over it
 # scores far lower (below 0.2 on our tests), even in the same words.
-ECHO_CORRELATION = 0.5
+ECHO_CORRELATION = 0.4
 
 
 class EchoReference:
@@ -29,13 +29,22 @@ class EchoReference:
         self._input_rate = input_rate
         self._kept = int(REFERENCE_SECONDS * input_rate)
         self._samples = np.zeros(0, dtype=np.float32)
+        self._played_out = 0.0  # when (loop time) the audio sent so far ends playing
 
-    def sent(self, pcm: bytes) -> None:
-        """Record interviewer audio as it goes out (PCM16 at the output rate)."""
+    def sent(self, pcm: bytes, now: float) -> None:
+        """Record interviewer audio as it goes out (PCM16 at the output rate) at ``now``.
+        A pause in sending (the next sentence still being synthesised) is a pause in what
+        the speakers play, so it is kept as silence: the echo has it too."""
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
         if self._output_rate != self._input_rate:
             audio = soxr.resample(audio, self._output_rate, self._input_rate)
-        self._samples = np.concatenate((self._samples, audio))[-self._kept :]
+        parts = [self._samples]
+        if self._samples.size and now > self._played_out:
+            gap = min(self._kept, int((now - self._played_out) * self._input_rate))
+            parts.append(np.zeros(gap, dtype=np.float32))
+        parts.append(audio)
+        self._played_out = max(self._played_out, now) + len(audio) / self._input_rate
+        self._samples = np.concatenate(parts)[-self._kept :]
 
     def is_echo(self, heard: bytes) -> bool:
         """True when ``heard`` (PCM16 at the input rate) closely follows audio we sent."""

@@ -8,7 +8,9 @@ from interview_coach.interviewer.mock import mock_factory
 from interview_coach.voice.engines import VoiceEngines, load_voice_engines
 
 
-def interviewer_factory(settings: Settings, voice: VoiceEngines | None = None) -> InterviewerFactory:
+def interviewer_factory(
+    settings: Settings, voice: VoiceEngines | None = None
+) -> InterviewerFactory:
     """The configured engine. The offline one loads its models here, once per process, so
     a missing model fails at start-up with the setting to fix, not mid-interview."""
     if settings.interviewer_engine == "mock":

@@ -17,6 +17,8 @@ from interview_coach.interviews.speech.segmenter import SpeechSegmenter
 # A pause this long inside an answer ends a phrase: its audio goes to speech-to-text while
 # the user goes on, so the end of the turn only has the last phrase left.
 PHRASE_PAUSE_MS = 300
+# A frame voiced this recently means the user is talking now (not pausing).
+VOICED_NOW_MS = 60
 # Audio kept around each phrase for the recogniser: the detector clips soft word edges.
 PHRASE_PADDING_MS = 150
 # Audio older than this (before the current turn) is dropped; a turn longer than this is
@@ -24,8 +26,30 @@ PHRASE_PADDING_MS = 150
 KEPT_AUDIO_MS = 60_000
 # Words that leave a sentence open: an answer ending on one is probably not finished.
 OPEN_ENDINGS = frozenset(
-    "and but so because or um uh er like then that which the a an to with of if when "
-    "also plus".split()
+    [
+        "and",
+        "but",
+        "so",
+        "because",
+        "or",
+        "um",
+        "uh",
+        "er",
+        "like",
+        "then",
+        "that",
+        "which",
+        "the",
+        "a",
+        "an",
+        "to",
+        "with",
+        "of",
+        "if",
+        "when",
+        "also",
+        "plus",
+    ]
 )
 
 
@@ -86,9 +110,7 @@ class Hearing:
 
     def __init__(self, sample_rate: int, *, phrase_pause_ms: int = PHRASE_PAUSE_MS) -> None:
         self.sample_rate = sample_rate
-        self._segmenter = SpeechSegmenter(
-            WebRtcDetector(sample_rate), hangover_ms=phrase_pause_ms
-        )
+        self._segmenter = SpeechSegmenter(WebRtcDetector(sample_rate), hangover_ms=phrase_pause_ms)
         self.audio = PcmWindow(sample_rate)
         self.last_speech_end_ms = 0
 
@@ -99,6 +121,11 @@ class Hearing:
     @property
     def speech_start_ms(self) -> int | None:
         return self._segmenter.speech_start_ms
+
+    @property
+    def voiced_now(self) -> bool:
+        """In speech and voiced in the last frames, not just in the pause after it."""
+        return self.speaking and self.position_ms - self._segmenter.last_voiced_ms <= VOICED_NOW_MS
 
     @property
     def position_ms(self) -> int:

@@ -77,6 +77,11 @@ class SpeechSegmenter:
         return self._segment_start
 
     @property
+    def last_voiced_ms(self) -> int:
+        """The end of the last frame the detector called speech."""
+        return self._last_voiced_end
+
+    @property
     def position_ms(self) -> int:
         """The end of the audio classified so far, from the session start."""
         return self._position_ms if self._position_ms is not None else self._floor_ms
