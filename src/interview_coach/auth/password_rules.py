@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from itertools import pairwise
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
@@ -26,7 +27,7 @@ def _is_trivial(password: str) -> bool:
     """One repeated character, or a run like "12345678" or "abcdefgh" (either way round)."""
     if len(set(password)) == 1:
         return True
-    steps = {ord(b) - ord(a) for a, b in zip(password, password[1:], strict=False)}
+    steps = {ord(b) - ord(a) for a, b in pairwise(password)}
     return steps in ({1}, {-1})
 
 
