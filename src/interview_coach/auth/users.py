@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from interview_coach.auth.password_rules import password_problem
+from interview_coach.auth.password_rules import MAX_PASSWORD, password_problem
 from interview_coach.auth.passwords import hash_password, verify_password
 from interview_coach.db.models import User
 from interview_coach.errors import ValidationFailed
@@ -69,16 +69,26 @@ async def create_user(session: AsyncSession, email: str, password: str, name: st
     return user
 
 
+def _could_be_stored(email: str) -> bool:
+    return len(email) <= MAX_EMAIL and control_character_problem(email, "email") is None
+
+
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
     """The account, or None; an email no account can have is not looked up."""
-    if len(email) > MAX_EMAIL or control_character_problem(email, "email"):
+    if not _could_be_stored(email):
         return None
     statement = select(User).where(User.email == normalise_email(email))
     return (await session.scalars(statement)).first()
 
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
-    """The user when the credentials match; None alike for unknown email and wrong password."""
+    """The user when the credentials match; None alike for unknown email and wrong password.
+
+    An email or password no account can have is refused before any lookup or hashing (that
+    reveals nothing: no account matches either way).
+    """
+    if len(password) > MAX_PASSWORD or not _could_be_stored(email):
+        return None
     user = await get_by_email(session, email)
     ok = await verify_password(user.password_hash if user else None, password)
     return user if ok else None
