@@ -22,7 +22,7 @@ def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            "img-src 'self'",
             f"connect-src 'self' {realtime}",
             "object-src 'none'",
             "base-uri 'none'",

@@ -156,7 +156,8 @@ async def signin(
         context["error"] = MISSING_CREDENTIALS
         return render(request, "signin.html", context, status_code=422)
     limiter = signin_limiter(request)
-    address, account = client_address(request), users.normalise_email(email)
+    # Capped, so a huge email cannot make the limiter keep huge keys.
+    address, account = client_address(request), users.normalise_email(email)[: users.MAX_EMAIL]
     wait = limiter.retry_after(address, account)
     if wait:
         context["error"] = (
