@@ -94,6 +94,25 @@ async def test_every_form_field_answers_a_huge_value_within_a_time_budget(
     assert response.status_code in {401, 422}
 
 
+async def test_a_streamed_body_is_cut_off_at_the_cap(
+    anonymous: Browser, resources: Resources
+) -> None:
+    """Without a Content-Length the body is counted as it arrives and refused past the cap."""
+    token = await anonymous.csrf_token()
+    chunk = b"x" * 64 * 1024
+
+    async def body() -> AsyncIterator[bytes]:
+        yield f"csrf_token={token}&password={PASSWORD}&email=".encode()
+        for _ in range(resources.settings.max_request_bytes // len(chunk) + 1):
+            yield chunk
+
+    form_type = {"content-type": "application/x-www-form-urlencoded"}
+    response = await anonymous.http.post("/signup", content=body(), headers=form_type)
+    assert response.status_code == 413
+    assert "Send less text" in response.text
+    assert await _rows(resources, User) == []
+
+
 @pytest.mark.parametrize("duration", ["²", "1" * 4_301, "-10", "10.0", " 10"])
 async def test_odd_durations_are_a_field_error_not_a_500(
     alice: Browser, resources: Resources, duration: str
