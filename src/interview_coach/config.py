@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
@@ -43,10 +44,31 @@ class Settings(BaseSettings):
     session_days: int = Field(default=14, description="Web sign-in lifetime.")
     ticket_seconds: int = Field(default=120, description="Real-time ticket lifetime.")
     login_max_failures: int = Field(
-        default=5, description="Failed sign-ins per email or address before a pause."
+        default=5,
+        description="Failed sign-ins for one account from one address before that pair pauses.",
+    )
+    login_address_max_failures: int = Field(
+        default=20, description="Failed sign-ins from one address, any account, before a pause."
+    )
+    login_lock_addresses: int = Field(
+        default=3,
+        description="Different addresses whose failures it takes to pause an account for all.",
     )
     login_window_seconds: int = Field(
         default=900, description="Window in which failed sign-ins are counted."
+    )
+    signup_max_per_address: int = Field(
+        default=10, description="Sign-ups allowed from one address in the sign-up window."
+    )
+    signup_window_seconds: int = Field(
+        default=3600, description="Window in which sign-ups are counted."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Proxy addresses or networks whose X-Forwarded-For is believed; default none.",
+    )
+    max_request_bytes: int = Field(
+        default=512 * 1024, description="Largest request body the web app reads (forms, JSON)."
     )
 
     # Real-time server
@@ -143,6 +165,13 @@ class Settings(BaseSettings):
     database_max_overflow: int = Field(
         default=40, description="Extra PostgreSQL connections allowed under load."
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            ipaddress.ip_network(proxy, strict=False)  # ValueError names the bad entry
+        return proxies
 
     def resolved_database_url(self) -> str:
         if self.database_url:

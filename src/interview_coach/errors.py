@@ -41,6 +41,11 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "payload_too_large"
+
+
 class CsrfFailed(AppError):
     status_code = 403
     code = "csrf_failed"

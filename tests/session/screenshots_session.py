@@ -127,7 +127,8 @@ def scene_connecting(s: SessionPage) -> None:
     s.open(s.create_interview())
     s.start()
     s.page.wait_for_function(
-        "parseFloat(document.querySelector('[data-level-bar]').style.transform.slice(7)) > 0.5"
+        "() => parseFloat(document.querySelector('[data-level-bar]').style.transform.slice(7))"
+        " > 0.5"
     )
 
 

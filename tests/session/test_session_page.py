@@ -20,16 +20,20 @@ from interview_coach.web.deps import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
 
+# wait_for_function predicates are written as functions: Playwright evals an expression
+# string again on every poll, which the page's CSP (no 'unsafe-eval') refuses; a function is
+# compiled once, when Playwright injects it.
 # True once some AudioChunk sent on the first socket holds a non-zero sample.
 AUDIBLE_CHUNK_SENT = """
-window.__fakeSockets[0].sent.some((frame) => {
+() => window.__fakeSockets[0].sent.some((frame) => {
   const chunk = JSON.parse(frame).audioChunk;
   return chunk && [...atob(chunk.audioContent)].some((c) => c.charCodeAt(0) !== 0);
 })
 """
 # True once the level meter has shown a loud chunk (the fake microphone's beep).
 METER_MOVED = """
-parseFloat(document.querySelector('[data-level-bar]').style.transform.slice('scaleX('.length)) > 0.5
+() => parseFloat(
+  document.querySelector('[data-level-bar]').style.transform.slice('scaleX('.length)) > 0.5
 """
 # True once another socket was opened since `n` and refused (so the next retry is
 # scheduled), or the page gave up.
@@ -332,12 +336,12 @@ def test_leaving_during_the_permission_prompt_releases_the_microphone(
     fake.page.add_init_script(PENDING_PROMPT)
     fake.open(fake.create_interview())
     fake.page.locator("[data-action=start]").click()
-    fake.page.wait_for_function("window.__promptCalls === 1")
+    fake.page.wait_for_function("() => window.__promptCalls === 1")
     fake.page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
     fake.page.evaluate("window.__answerPrompt()")
-    fake.page.wait_for_function("window.__streams.length === 1")
+    fake.page.wait_for_function("() => window.__streams.length === 1")
     fake.page.wait_for_function(
-        "window.__streams[0].getTracks().every(t => t.readyState === 'ended')"
+        "() => window.__streams[0].getTracks().every(t => t.readyState === 'ended')"
     )
     assert fake.socket_count() == 0
 
@@ -349,7 +353,7 @@ def test_leaving_closes_the_socket_and_the_microphone(fake: SessionPage) -> None
     fake.page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
     assert fake.closed_by_client() == {"code": 1000, "reason": "client closed"}
     fake.page.wait_for_function(
-        "window.__streams.every(s => s.getTracks().every(t => t.readyState === 'ended'))"
+        "() => window.__streams.every(s => s.getTracks().every(t => t.readyState === 'ended'))"
     )
 
 

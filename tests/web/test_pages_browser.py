@@ -126,7 +126,8 @@ def test_invalid_form_keeps_input_and_marks_the_field(live_server: Any, page: An
     page.locator("[data-action=create-interview]").click()
     page.locator("[data-error=job_title]").wait_for()
     assert page.get_by_label("Job title").get_attribute("aria-invalid") == "true"
-    page.wait_for_function("document.activeElement.id === 'job_title'")  # focus on what to fix
+    # Focus lands on what to fix.
+    page.wait_for_function("() => document.activeElement.id === 'job_title'")
     assert page.get_by_label("Your resume").input_value() == "Ten years of Python."
     assert page.locator("#persona_custom").input_value() == "a sceptical CTO"
     assert page.get_by_label("Describe your own").is_checked()  # typing picked it

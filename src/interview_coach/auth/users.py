@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from interview_coach.auth.password_rules import MAX_PASSWORD, password_problem
 from interview_coach.auth.passwords import hash_password, verify_password
 from interview_coach.db.models import User
 from interview_coach.errors import ValidationFailed
+from interview_coach.inputs import control_character_problem
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 256
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL = 320
+MAX_NAME = 200
+INVALID_EMAIL = "Enter a valid email address, like name@example.com."
 
 
 def normalise_email(email: str) -> str:
@@ -22,16 +22,30 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def is_valid_email(email: str) -> bool:
+    """``local@domain.tld`` with no spaces: one pass over at most ``MAX_EMAIL`` characters.
+
+    A regular expression for this backtracks quadratically on inputs like ``a@`` followed by
+    many dots, which froze the server; this check does not.
+    """
+    if len(email) > MAX_EMAIL or email.count("@") != 1 or any(c.isspace() for c in email):
+        return False
+    local, _, domain = email.partition("@")
+    return bool(local) and "." in domain[1:-1]
+
+
 def validate_sign_up(email: str, password: str, name: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not EMAIL_PATTERN.match(normalise_email(email)) or len(email) > 320:
-        errors["email"] = "Enter a valid email address, like name@example.com."
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = f"Use at least {MIN_PASSWORD} characters for your password."
-    elif len(password) > MAX_PASSWORD:
-        errors["password"] = f"Use at most {MAX_PASSWORD} characters for your password."
-    if len(name) > 200:
-        errors["name"] = "Keep your name under 200 characters."
+    email_problem = control_character_problem(email, "email")
+    if email_problem or not is_valid_email(normalise_email(email)):
+        errors["email"] = email_problem or INVALID_EMAIL
+    problem = password_problem(password, normalise_email(email))
+    if problem:
+        errors["password"] = problem
+    if len(name) > MAX_NAME:
+        errors["name"] = f"Keep your name under {MAX_NAME} characters."
+    elif name_problem := control_character_problem(name, "name"):
+        errors["name"] = name_problem
     return errors
 
 
@@ -40,7 +54,9 @@ async def create_user(session: AsyncSession, email: str, password: str, name: st
     if errors:
         raise ValidationFailed(errors)
     user = User(
-        email=normalise_email(email), name=name.strip(), password_hash=hash_password(password)
+        email=normalise_email(email),
+        name=name.strip(),
+        password_hash=await hash_password(password),
     )
     session.add(user)
     try:
@@ -53,13 +69,26 @@ async def create_user(session: AsyncSession, email: str, password: str, name: st
     return user
 
 
+def _could_be_stored(email: str) -> bool:
+    return len(email) <= MAX_EMAIL and control_character_problem(email, "email") is None
+
+
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
+    """The account, or None; an email no account can have is not looked up."""
+    if not _could_be_stored(email):
+        return None
     statement = select(User).where(User.email == normalise_email(email))
     return (await session.scalars(statement)).first()
 
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
-    """The user when the credentials match; None alike for unknown email and wrong password."""
+    """The user when the credentials match; None alike for unknown email and wrong password.
+
+    An email or password no account can have is refused before any lookup or hashing (that
+    reveals nothing: no account matches either way).
+    """
+    if len(password) > MAX_PASSWORD or not _could_be_stored(email):
+        return None
     user = await get_by_email(session, email)
-    ok = verify_password(user.password_hash if user else None, password)
+    ok = await verify_password(user.password_hash if user else None, password)
     return user if ok else None

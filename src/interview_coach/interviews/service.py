@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from interview_coach.db.models import Interview, TranscriptEntry
 from interview_coach.errors import NotFound, ValidationFailed
+from interview_coach.inputs import control_character_problem
 from interview_coach.interviews.enums import (
     DEFAULT_DURATION_MINUTES,
     DEFAULT_PERSONA,
@@ -25,6 +26,7 @@ MAX_JOB_TITLE = 200
 MAX_PERSONA = 500
 MAX_LONG_TEXT = 20_000
 REQUEST_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+INTERVIEW_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class NewInterview:
         for field, value in (("job_description", self.job_description), ("resume", self.resume)):
             if len(value) > MAX_LONG_TEXT:
                 errors[field] = f"Keep this under {MAX_LONG_TEXT:,} characters."
+        for field, label, value, multiline in self._texts():
+            problem = control_character_problem(value, label, multiline=multiline)
+            if problem and field not in errors:
+                errors[field] = problem
         if errors:
             raise ValidationFailed(errors)
         return NewInterview(
@@ -60,6 +66,15 @@ class NewInterview:
             resume=self.resume.strip(),
             persona=persona,
             duration_minutes=self.duration_minutes,
+        )
+
+    def _texts(self) -> tuple[tuple[str, str, str, bool], ...]:
+        """(field, label, value, multi-line) of every text the user typed."""
+        return (
+            ("job_title", "job title", self.job_title, False),
+            ("persona", "interviewer description", self.persona, False),
+            ("job_description", "job description", self.job_description, True),
+            ("resume", "resume", self.resume, True),
         )
 
 
@@ -127,7 +142,12 @@ async def create_interview(
 
 
 async def get_owned(session: AsyncSession, user_id: int, interview_id: str) -> Interview:
-    """The interview if this user owns it; ``NotFound`` alike for missing and foreign ones."""
+    """The interview if this user owns it; ``NotFound`` alike for missing and foreign ones.
+
+    A string no id can be (one with NUL, which PostgreSQL refuses) is not looked up.
+    """
+    if not INTERVIEW_ID_PATTERN.fullmatch(interview_id):
+        raise NotFound("Interview not found.")
     interview = await session.get(Interview, interview_id, populate_existing=True)
     if interview is None or interview.user_id != user_id:
         raise NotFound("Interview not found.")

@@ -7,27 +7,46 @@ from collections.abc import Awaitable, Callable
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 from interview_coach import __version__
 from interview_coach.auth import web_sessions
-from interview_coach.auth.ratelimit import FailureLimiter
+from interview_coach.auth.ratelimit import MemoryWindowStore, SignInLimiter, SignUpLimiter
+from interview_coach.config import Settings
 from interview_coach.resources import Resources
-from interview_coach.web import csrf, errors
+from interview_coach.web import csrf, errors, input_guard
 from interview_coach.web.deps import SESSION_COOKIE
+from interview_coach.web.protection import Protection
 from interview_coach.web.routes import api, auth_pages, feedback, pages
 from interview_coach.web.templating import STATIC_DIR
 
 
+class InterviewCoachApp(FastAPI):
+    """FastAPI with ``Protection`` outside Starlette's error middleware, so even a 500 and
+    static files get the security headers and the body cap."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        resources: Resources = self.state.resources
+        return Protection(super().build_middleware_stack(), resources.settings)
+
+
 def create_app(resources: Resources) -> FastAPI:
-    app = FastAPI(
+    app = InterviewCoachApp(
         title="Interview Coach",
         version=__version__,
         description="Practise job interviews by voice with an AI interviewer.",
-        dependencies=[Depends(csrf.verify)],
+        dependencies=[Depends(input_guard.verify), Depends(csrf.verify)],
+        # Swagger UI and ReDoc load scripts from a CDN, which the pages' CSP forbids;
+        # the schema itself stays at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.resources = resources
-    app.state.signin_limiter = FailureLimiter(
-        resources.settings.login_max_failures, resources.settings.login_window_seconds
+    app.state.signin_limiter = signin_limiter(resources.settings)
+    app.state.signup_limiter = SignUpLimiter(
+        MemoryWindowStore(resources.settings.signup_window_seconds),
+        max_sign_ups=resources.settings.signup_max_per_address,
+        window_seconds=resources.settings.signup_window_seconds,
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -37,6 +56,16 @@ def create_app(resources: Resources) -> FastAPI:
     app.include_router(feedback.router)
     app.middleware("http")(_identify)
     return app
+
+
+def signin_limiter(settings: Settings) -> SignInLimiter:
+    return SignInLimiter(
+        MemoryWindowStore(settings.login_window_seconds),
+        max_failures=settings.login_max_failures,
+        address_max_failures=settings.login_address_max_failures,
+        lock_addresses=settings.login_lock_addresses,
+        window_seconds=settings.login_window_seconds,
+    )
 
 
 async def _identify(
@@ -54,7 +83,4 @@ async def _identify(
     request.state.csrf_token = csrf.token_for(request)
     response = await call_next(request)
     csrf.set_cookie(request, response, request.state.csrf_token)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
     return response

@@ -53,8 +53,22 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     return render_error(request, exc.status_code, exc.code, exc.message)
 
 
+def _app_error_inside(exc: BaseException | None) -> AppError | None:
+    """The ``AppError`` in ``exc``, also inside the exception group a middleware's task makes."""
+    if isinstance(exc, AppError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            if (found := _app_error_inside(inner)) is not None:
+                return found
+    return None
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    cause = _app_error_inside(exc.__cause__)
+    if cause is not None:  # FastAPI turns an error raised reading the body into a 400
+        return await _app_error(request, cause)
     messages = {404: "We could not find that page.", 405: "That method is not allowed here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return render_error(request, exc.status_code, f"http_{exc.status_code}", message)

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from interview_coach.auth import users, web_sessions
-from interview_coach.auth.ratelimit import FailureLimiter
+from interview_coach.auth.ratelimit import SignInLimiter, SignUpLimiter
 from interview_coach.errors import ValidationFailed
+from interview_coach.web.client import client_address
 from interview_coach.web.deps import (
     SESSION_COOKIE,
     DbDep,
@@ -24,6 +25,7 @@ from interview_coach.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 WRONG_CREDENTIALS = "That email and password do not match an account. Check both and try again."
+MISSING_CREDENTIALS = "Enter both your email and your password."
 
 
 def safe_next(target: str | None) -> str:
@@ -39,8 +41,13 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def signin_limiter(request: Request) -> FailureLimiter:
-    limiter: FailureLimiter = request.app.state.signin_limiter
+def signin_limiter(request: Request) -> SignInLimiter:
+    limiter: SignInLimiter = request.app.state.signin_limiter
+    return limiter
+
+
+def signup_limiter(request: Request) -> SignUpLimiter:
+    limiter: SignUpLimiter = request.app.state.signup_limiter
     return limiter
 
 
@@ -50,6 +57,13 @@ def wait_message(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = -(-seconds // 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _too_many(request: Request, template: str, context: dict[str, object], wait: int) -> Response:
+    """429 with ``Retry-After`` and the wait in words, keeping what was typed."""
+    response = render(request, template, context, status_code=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def _sign_in_response(
@@ -92,14 +106,28 @@ async def signup(
     name: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
+    """Sign-ups are limited per address: each one costs an argon2 hash."""
+    context: dict[str, object] = {
+        "errors": users.validate_sign_up(email, password, name),
+        "values": {"email": email, "name": name},
+        "next": safe_next(next),
+    }
+    if context["errors"]:
+        return render(request, "signup.html", context, status_code=422)
+    limiter = signup_limiter(request)
+    address = client_address(request)
+    wait = limiter.retry_after(address)
+    if wait:
+        context["errors"] = {
+            "form": f"Too many new accounts from your network. Wait {wait_message(wait)}, "
+            "then try again."
+        }
+        return _too_many(request, "signup.html", context, wait)
+    limiter.record(address)
     try:
         user = await users.create_user(db, email, password, name)
     except ValidationFailed as failure:
-        context = {
-            "errors": failure.errors,
-            "values": {"email": email, "name": name},
-            "next": safe_next(next),
-        }
+        context["errors"] = failure.errors
         return render(request, "signup.html", context, status_code=422)
     return await _sign_in_response(request, resources, db, user.id, next)
 
@@ -121,25 +149,27 @@ async def signin(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    """Counts failures per email and per client address; blocked ones get 429 and when to retry."""
-    limiter = signin_limiter(request)
-    client = request.client.host if request.client else "unknown"
-    keys = (f"email:{users.normalise_email(email)}", f"ip:{client}")
+    """Counts failures per address and account (see ``auth.ratelimit``); a pause is 429 and
+    says when to retry. An empty submission is not a failed sign-in."""
     context: dict[str, object] = {"values": {"email": email}, "next": safe_next(next)}
-    wait = limiter.retry_after(*keys)
+    if not email.strip() or not password:
+        context["error"] = MISSING_CREDENTIALS
+        return render(request, "signin.html", context, status_code=422)
+    limiter = signin_limiter(request)
+    # Capped, so a huge email cannot make the limiter keep huge keys.
+    address, account = client_address(request), users.normalise_email(email)[: users.MAX_EMAIL]
+    wait = limiter.retry_after(address, account)
     if wait:
         context["error"] = (
             f"Too many failed sign-in attempts. Wait {wait_message(wait)}, then try again."
         )
-        response = render(request, "signin.html", context, status_code=429)
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return _too_many(request, "signin.html", context, wait)
     user = await users.authenticate(db, email, password)
     if user is None:
-        limiter.record_failure(*keys)
+        limiter.record_failure(address, account)
         context["error"] = WRONG_CREDENTIALS
         return render(request, "signin.html", context, status_code=401)
-    limiter.reset(keys[0])
+    limiter.record_success(address, account)
     return await _sign_in_response(request, resources, db, user.id, next)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from interview_coach.errors import ValidationFailed
 from interview_coach.feedback import history as feedback_history
+from interview_coach.inputs import small_number
 from interview_coach.interviews import service
 from interview_coach.interviews.enums import (
     DEFAULT_DURATION_MINUTES,
@@ -18,11 +19,21 @@ from interview_coach.interviews.enums import (
 )
 from interview_coach.interviews.lifecycle import FINISHED
 from interview_coach.web.deps import DbDep, OptionalUserDep, ResourcesDep, UserDep
-from interview_coach.web.templating import render
+from interview_coach.web.templating import STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
 
 CUSTOM_PERSONA = "custom"
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links; answer with the same SVG."""
+    return FileResponse(
+        STATIC_DIR / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 @router.get("/")
@@ -81,7 +92,7 @@ async def create_interview(
 ) -> Response:
     """Create a PENDING interview; a repeated submission of one form lands on the same one."""
     persona, persona_error = _persona(persona_choice, persona_custom)
-    duration = int(duration_minutes) if duration_minutes.isdigit() else 0
+    duration = small_number(duration_minutes) or 0
     data = service.NewInterview(job_title, job_description, resume, persona, duration)
     key = request_key if service.is_request_key(request_key) else service.new_request_key()
     errors: dict[str, str] = {}
