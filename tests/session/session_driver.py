@@ -88,6 +88,15 @@ def reject_microphone(name: str) -> str:
     )
 
 
+def permission_is(state: str) -> str:
+    """Init script: the Permissions API says this about the microphone (Chromium with the
+    fake media UI says "granted")."""
+    return (
+        "navigator.permissions.query = async () => "
+        f"Object.assign(new EventTarget(), {{ state: {json.dumps(state)} }});"
+    )
+
+
 # getUserMedia that waits until the test calls window.__answerPrompt() (or forever).
 PENDING_PROMPT = """
 (() => {

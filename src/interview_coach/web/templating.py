@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from interview_coach.db.models import Interview
 from interview_coach.interviews.enums import InterviewStatus
+from interview_coach.interviews.transcripts import utterance_id
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -54,6 +55,7 @@ templates.env.filters["datetime"] = _format_datetime
 templates.env.filters["status_label"] = _status_label
 templates.env.filters["interview_href"] = _interview_href
 templates.env.filters["next_step"] = _next_step
+templates.env.filters["utterance_id"] = utterance_id
 
 
 def render(

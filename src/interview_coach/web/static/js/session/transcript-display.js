@@ -26,7 +26,7 @@ export class TranscriptDisplay {
     /** @type {Map<string, HTMLElement>} */
     this.elements = new Map();
     /** @type {Entry[]} */
-    this.shown = [];
+    this.shown = this.adoptSaved();
     this.scroller.addEventListener('scroll', () => {
       if (this.isNearBottom()) this.jump.hidden = true;
     });
@@ -34,6 +34,25 @@ export class TranscriptDisplay {
       this.scrollToLatest();
       this.scroller.focus();
     });
+  }
+
+  /**
+   * Take over the lines the server rendered on a rejoin (the saved transcript), keyed by the
+   * same utterance ids the real-time server resends them under, so nothing doubles.
+   * @returns {Entry[]}  the saved lines, for the page's first state
+   */
+  adoptSaved() {
+    /** @type {Entry[]} */
+    const entries = [];
+    for (const element of this.log.querySelectorAll('li[data-utterance-id]')) {
+      const line = /** @type {HTMLElement} */ (element);
+      const id = line.dataset.utteranceId ?? '';
+      const speaker = /** @type {import('./state.js').SpeakerName} */ (line.dataset.speaker ?? 'UNKNOWN');
+      const text = line.querySelector('.utterance-text')?.textContent ?? '';
+      entries.push({ id, speaker, text, final: true, offsetMs: Number(line.dataset.offsetMs ?? 0) });
+      this.elements.set(id, line);
+    }
+    return entries;
   }
 
   /** @returns {boolean} */
