@@ -65,7 +65,9 @@ def _page_context(page: view.FeedbackView) -> dict[str, object]:
         "page": page,
         "report": page.report,
         "timeline": charts.timeline(page.timing),
+        "timeline_narrow": charts.timeline(page.timing, charts.NARROW),
         "bars": charts.answer_bars(page.timing),
+        "bars_narrow": charts.answer_bars(page.timing, charts.NARROW),
     }
 
 
