@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from interview_coach.feedback.engines import describe
 from interview_coach.feedback.formatting import clock, seconds
 from interview_coach.feedback.report import AnswerFigures, Point, Report
 from interview_coach.feedback.view import FeedbackView
@@ -34,7 +35,7 @@ def to_markdown(view: FeedbackView, *, date: str) -> str:
     ]
     report = view.report
     if report is not None:
-        out.append(f"- Report made by: the {escape(report.engine)} engine")
+        out.append(f"- Report: {escape(describe(report.engine))}")
     out.append("")
     if report is None:
         note = {

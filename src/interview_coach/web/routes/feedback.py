@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from interview_coach.db.models import Interview
 from interview_coach.errors import Conflict
 from interview_coach.feedback import charts, store, view
-from interview_coach.feedback.engines import get_engine
+from interview_coach.feedback.engines import describe, get_engine
 from interview_coach.feedback.export import to_markdown
 from interview_coach.feedback.formatting import clock
 from interview_coach.feedback.report import Report
@@ -33,6 +33,7 @@ from interview_coach.web.templating import render, templates
 router = APIRouter()
 
 templates.env.filters.setdefault("clock", clock)
+templates.env.filters.setdefault("engine_description", describe)
 
 
 def get_runner(request: Request) -> FeedbackRunner:

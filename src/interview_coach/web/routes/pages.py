@@ -43,6 +43,11 @@ def _form_context(values: dict[str, object], errors: dict[str, str]) -> dict[str
         "durations": DURATION_CHOICES,
         "personas": PERSONA_CHOICES,
         "custom_persona": CUSTOM_PERSONA,
+        "limits": {
+            "job_title": service.MAX_JOB_TITLE,
+            "persona": service.MAX_PERSONA,
+            "long_text": service.MAX_LONG_TEXT,
+        },
     }
 
 
