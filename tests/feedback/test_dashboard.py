@@ -44,8 +44,8 @@ async def test_trend_across_interviews(
     ) in page
     trend = page.split('data-history="trend"', 1)[1].split("</section>", 1)[0]
     assert trend.count("<circle") == 2 * 2  # drawn wide and for phones
-    assert "<title>01 Mar 2026: average answer 0:36</title>" in trend
-    assert "<title>02 Mar 2026: average answer 1:00</title>" in trend
+    assert "<title>01 Mar 2026, 09:30 UTC: average answer 0:36</title>" in trend
+    assert "<title>02 Mar 2026, 09:30 UTC: average answer 1:00</title>" in trend
 
 
 async def test_one_interview_has_no_trend_yet(
