@@ -5,15 +5,12 @@ WebSocket is the test's fake (session_driver)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from session_driver import SessionPage, permission_is
 
-from interview_coach.db.base import utcnow
-from interview_coach.interviews import lifecycle, transcripts
 from interview_coach.interviews.enums import Speaker
 
 pytestmark = pytest.mark.browser
@@ -34,15 +31,7 @@ def fake(session: SessionPage) -> SessionPage:
 def started_with_lines(session: SessionPage, *, minutes_ago: int) -> str:
     """An interview started `minutes_ago` minutes ago with three saved lines."""
     interview_id = session.create_interview()
-
-    async def record() -> None:
-        async with session.server.resources.sessions() as db:
-            started = utcnow() - timedelta(minutes=minutes_ago)
-            assert await lifecycle.start(db, interview_id, now=started)
-            for sequence, (speaker, text, offset) in enumerate(SAVED):
-                await transcripts.append(db, interview_id, sequence, speaker, text, offset)
-
-    session.server.run(record())
+    session.started_with_lines(interview_id, SAVED, minutes_ago=minutes_ago)
     return interview_id
 
 
@@ -104,6 +93,7 @@ def test_reload_shows_saved_transcript_and_real_time_at_once(fake: SessionPage) 
     fake.open(interview_id)
     lines = fake.page.locator("[data-transcript-log] li .utterance-text")
     expect(lines).to_have_text([text for _, text, _ in SAVED])
+    expect(fake.page.locator("[data-transcript-empty]")).to_be_hidden()
     elapsed = fake.page.locator("[data-elapsed]").inner_text()
     assert elapsed.startswith("05:"), elapsed
     expect(fake.page.locator("[data-time-left]")).to_contain_text("24:")

@@ -52,6 +52,7 @@ export class TranscriptDisplay {
       entries.push({ id, speaker, text, final: true, offsetMs: Number(line.dataset.offsetMs ?? 0) });
       this.elements.set(id, line);
     }
+    this.empty.hidden = entries.length > 0;
     return entries;
   }
 
