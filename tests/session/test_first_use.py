@@ -180,3 +180,25 @@ def test_hidden_transcript_keeps_the_current_question(fake: SessionPage) -> None
     expect(question).to_be_visible()
     expect(question).to_contain_text("What is a project you are proud of?")
     expect(question).not_to_contain_text("billing")
+
+
+def test_use_this_tab_instead_takes_over_without_asking_again(fake: SessionPage) -> None:
+    """Replaced here, then "Use this tab instead": the reload rejoins though the other tab
+    is live, because the user already chose this tab."""
+    fake.page.context.add_init_script(permission_is("granted"))
+    interview_id = fake.create_interview()
+    fake.go_live(interview_id)
+    fake.mark_in_progress(interview_id)
+    other = SessionPage(fake.server, fake.page.context.new_page(), fake.account)
+    other.fake_socket()
+    other.open(interview_id)
+    other.page.get_by_role("button", name="Continue in this tab").click()
+    other.wait_sent(0, 1)
+    other.deliver({"startResponse": {"sessionId": "s-2", "durationSeconds": 1800}})
+    other.wait_phase("live")
+    fake.deliver({"sessionEnded": {"reason": "REPLACED", "message": "Opened elsewhere."}})
+    fake.wait_phase("error")
+    fake.page.get_by_role("button", name="Use this tab instead").click()
+    fake.page.wait_for_load_state("load")
+    fake.wait_sent(0, 1)  # rejoined by itself: no "open in another tab" question
+    assert fake.sent(0)[0]["startRequest"]["interviewId"] == interview_id

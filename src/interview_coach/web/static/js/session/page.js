@@ -25,6 +25,8 @@ const TICK_MS = 250;
 const END_TIMEOUT_MS = 10_000;
 /** How long a tab waits on load for another tab to say it has this interview live. */
 const ELSEWHERE_PROBE_MS = 300;
+/** sessionStorage key: this tab chose to take the interview over from another tab. */
+const TAKE_OVER_KEY = 'interview-coach-take-over';
 
 const root = /** @type {HTMLElement} */ (document.querySelector('[data-page="session"]'));
 const interviewId = root.dataset.interviewId ?? '';
@@ -208,11 +210,14 @@ async function fetchStatus() {
 }
 
 /**
- * Ask the other tabs whether one has this interview live; false after a short wait.
+ * Ask the other tabs whether one has this interview live; false after a short wait, and at
+ * once when this tab was reloaded to take the interview over ("Use this tab instead").
  * @returns {Promise<boolean>}
  */
 function probeOtherTabs() {
-  if (tabs === null) return Promise.resolve(false);
+  const takingOver = sessionStorage.getItem(TAKE_OVER_KEY) === interviewId;
+  sessionStorage.removeItem(TAKE_OVER_KEY);
+  if (tabs === null || takingOver) return Promise.resolve(false);
   return new Promise((resolve) => {
     const timer = setTimeout(() => finish(false), ELSEWHERE_PROBE_MS);
     /** @param {MessageEvent} message */
@@ -272,6 +277,8 @@ function bindControls() {
         dispatch({ type: 'endClicked' });
         break;
       case 'reload':
+        // "Use this tab instead": the reload takes the interview over without asking again.
+        if (state.error?.kind === 'replaced') sessionStorage.setItem(TAKE_OVER_KEY, interviewId);
         window.location.reload();
         break;
       default:
