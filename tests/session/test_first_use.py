@@ -202,3 +202,55 @@ def test_use_this_tab_instead_takes_over_without_asking_again(fake: SessionPage)
     fake.page.wait_for_load_state("load")
     fake.wait_sent(0, 1)  # rejoined by itself: no "open in another tab" question
     assert fake.sent(0)[0]["startRequest"]["interviewId"] == interview_id
+
+
+# ---------------------------------------------------------------- the state machine alone
+
+LOAD = """
+async ([saved, loaded, ticks]) => {
+  const machine = await import('/static/js/session/state.js');
+  let state = machine.initialState('iv-1', 1800, saved);
+  state = machine.transition(state, { type: 'loaded', ...loaded });
+  const seen = [{ phase: state.phase, openElsewhere: state.openElsewhere,
+                  redirectTo: state.redirectTo, elapsed: state.elapsedTime }];
+  for (const now of ticks) {
+    state = machine.transition(state, { type: 'tick', now });
+    seen.push({ phase: state.phase, elapsed: state.elapsedTime });
+  }
+  return seen;
+}
+"""
+SAVED_AT_0 = {"elapsedSeconds": 300, "transcript": [], "now": 0}
+THIS_ONE = {"id": "iv-1", "jobTitle": "Backend engineer"}
+
+
+@pytest.mark.parametrize(
+    ("loaded", "phase", "elsewhere"),
+    [
+        ({"current": THIS_ONE, "permission": "granted"}, "requestingPermissions", False),
+        ({"current": THIS_ONE, "permission": "prompt"}, "ready", False),
+        ({"current": THIS_ONE, "permission": "granted", "openElsewhere": True}, "ready", True),
+        ({"current": None, "permission": "granted", "status": "COMPLETED"}, "ending", False),
+        ({"current": None, "permission": "granted", "status": "PENDING"}, "ready", False),
+    ],
+)
+def test_what_a_load_leads_to(
+    module_page: Any, loaded: dict[str, Any], phase: str, elsewhere: bool
+) -> None:
+    """Rejoin at once only with the microphone allowed and no other tab; a finished
+    interview goes to its feedback; a new one waits for Start."""
+    first = module_page.evaluate(LOAD, [SAVED_AT_0, loaded, []])[0]
+    assert (first["phase"], first["openElsewhere"]) == (phase, elsewhere)
+    feedback = "/interview/iv-1/feedback" if phase == "ending" else None
+    assert first["redirectTo"] == feedback
+
+
+def test_a_rejoin_clock_runs_before_connecting(module_page: Any) -> None:
+    """5:00 in at load; the clock keeps counting in Ready, from the saved base."""
+    loaded = {"current": THIS_ONE, "permission": "prompt"}
+    seen = module_page.evaluate(LOAD, [SAVED_AT_0, loaded, [1_000, 61_500]])
+    assert [(s["phase"], s["elapsed"]) for s in seen] == [
+        ("ready", 300),
+        ("ready", 301),
+        ("ready", 361),
+    ]
