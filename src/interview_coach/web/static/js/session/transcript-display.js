@@ -1,7 +1,9 @@
 // The spec's TranscriptDisplay: renders transcript entries into the page.
 //
-// Finished utterances go into the `role="log"` list (a polite live region, additions only);
-// a line still being streamed stays outside it, so a screen reader hears each line once,
+// Finished utterances go into a real list inside the `role="log"` region (a polite live
+// region, additions only; the list keeps its list semantics, which axe's listitem rule
+// needs); on a rejoin the server has rendered the saved ones there already. A line still
+// being streamed stays outside it, so a screen reader hears each line once,
 // finished, instead of every word. Text is always set with textContent, never as HTML.
 // It keeps the newest line in view unless the reader has scrolled up; then it offers
 // "Jump to latest" instead of pulling the page away from what they are reading.
