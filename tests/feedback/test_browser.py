@@ -92,8 +92,8 @@ def test_finished_report_opens(live_server: Any, page: Any, tmp_path: Path) -> N
     expect(page.locator("[data-section=strengths] blockquote").first).to_contain_text(
         "As a result the month-end run went from nine hours to forty minutes"
     )
-    expect(page.locator("[data-chart=timeline] svg[role=img]")).to_be_visible()
-    expect(page.locator("[data-chart=answers] svg[role=img]")).to_be_visible()
+    expect(page.locator("[data-chart=timeline] svg[role=img]:visible")).to_be_visible()
+    expect(page.locator("[data-chart=answers] svg[role=img]:visible")).to_be_visible()
     expect(page.locator("[data-transcript] li")).to_have_count(len(DEMO.lines))
     export = page.locator("[data-action=export]")
     expect(export).to_have_attribute("href", f"/interview/{interview_id}/feedback.md")
@@ -172,7 +172,7 @@ def test_dashboard_shows_progress(live_server: Any, page: Any, tmp_path: Path) -
     page.context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server.web_url}])
     page.goto(live_server.web_url)
     trend = page.locator("[data-history=trend]")
-    expect(trend.locator("svg[role=img] circle")).to_have_count(4)
+    expect(trend.locator("svg[role=img]:visible circle")).to_have_count(4)
     expect(page.locator("[data-history=trend-text]")).to_contain_text(
         "0:22, 0:38, 0:51, 1:14 (up 0:52)"
     )

@@ -43,9 +43,9 @@ async def test_trend_across_interviews(
         "Average answer length over your last 2 interviews, oldest first: 0:36, 1:00 (up 0:24)."
     ) in page
     trend = page.split('data-history="trend"', 1)[1].split("</section>", 1)[0]
-    assert trend.count("<circle") == 2
-    assert "<title>01 Mar 2026: average answer 0:36</title>" in trend
-    assert "<title>02 Mar 2026: average answer 1:00</title>" in trend
+    assert trend.count("<circle") == 2 * 2  # drawn wide and for phones
+    assert "<title>01 Mar 2026, 09:30 UTC: average answer 0:36</title>" in trend
+    assert "<title>02 Mar 2026, 09:30 UTC: average answer 1:00</title>" in trend
 
 
 async def test_one_interview_has_no_trend_yet(

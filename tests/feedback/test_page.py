@@ -175,7 +175,7 @@ async def test_charts_have_titles_and_text(
     client = await new_client()
     interview = await make_interview(client.user)
     page = (await client.http.get(f"/interview/{interview.id}/feedback")).text
-    assert page.count('role="img"') == 2
+    assert page.count('role="img"') == 2 * 2  # each chart drawn wide and for phones
     assert "<title>You 1:44\u20132:30</title>" in page  # the segment 104.0-150.0 s
     assert "<title>Answer 2: 2:10, longer than recommended</title>" in page
     assert "<li>3:30\u20133:45: you answered for 0:15.</li>" in page

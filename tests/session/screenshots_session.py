@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from session_driver import PENDING_PROMPT, SessionPage, reject_microphone
+from session_driver import PENDING_PROMPT, SessionPage, permission_is, reject_microphone
 
+from interview_coach.interviews.enums import Speaker
 from interview_coach.web.deps import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
@@ -82,11 +83,41 @@ def scene_ready(s: SessionPage) -> None:
     s.wait_phase("ready")
 
 
+SAVED = [
+    (Speaker.AI, str(CONVERSATION[0]["partialTranscript"]["text"]), 1_000),
+    (Speaker.USER, str(CONVERSATION[1]["partialTranscript"]["text"]), 9_000),
+    (Speaker.AI, str(CONVERSATION[2]["partialTranscript"]["text"]), 16_000),
+]
+
+
 def scene_ready_rejoin(s: SessionPage) -> None:
+    """A reload mid-interview, microphone not yet allowed: transcript and clock at once."""
+    s.page.add_init_script(permission_is("prompt"))
     interview_id = s.create_interview()
+    s.started_with_lines(interview_id, SAVED, minutes_ago=12)
+    s.open(interview_id)
+    s.wait_phase("ready")
+
+
+def scene_open_elsewhere(s: SessionPage) -> None:
+    """The interview is live in another tab of this browser."""
+    first = SessionPage(s.server, s.page.context.new_page(), s.account)
+    first.fake_socket()
+    interview_id = s.create_interview()
+    first.go_live(interview_id)
     s.mark_in_progress(interview_id)
     s.open(interview_id)
     s.wait_phase("ready")
+
+
+def phone(scene: Scene) -> Scene:
+    """The same scene 390 px wide."""
+
+    def on_a_phone(s: SessionPage) -> None:
+        s.page.set_viewport_size({"width": 390, "height": 844})
+        scene(s)
+
+    return on_a_phone
 
 
 def scene_other_interview(s: SessionPage) -> None:
@@ -237,6 +268,8 @@ SCENES: dict[str, Scene] = {
     "initializing": scene_initializing,
     "ready": scene_ready,
     "ready-rejoin": scene_ready_rejoin,
+    "ready-rejoin-phone": phone(scene_ready_rejoin),
+    "open-in-another-tab": scene_open_elsewhere,
     "other-interview": scene_other_interview,
     "requesting-permissions": scene_requesting_permissions,
     "permissions-denied": mic_error("NotAllowedError"),
@@ -248,6 +281,7 @@ SCENES: dict[str, Scene] = {
     "live-listening": scene_live_listening,
     "live-muted": scene_muted,
     "transcript-hidden": scene_transcript_hidden,
+    "transcript-hidden-phone": phone(scene_transcript_hidden),
     "jump-to-latest": scene_jump,
     "time-warning": scene_time_warning,
     "reconnecting": scene_reconnecting,

@@ -8,10 +8,12 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from interview_coach.interviews import lifecycle, service
-from interview_coach.interviews.enums import EndReason
+from interview_coach.db.base import utcnow
+from interview_coach.interviews import lifecycle, service, transcripts
+from interview_coach.interviews.enums import EndReason, Speaker
 
 # tests/conftest.py's LiveServer; typed loosely because conftest modules are not importable.
 LiveServer = Any
@@ -88,6 +90,15 @@ def reject_microphone(name: str) -> str:
     )
 
 
+def permission_is(state: str) -> str:
+    """Init script: the Permissions API says this about the microphone (Chromium with the
+    fake media UI says "granted")."""
+    return (
+        "navigator.permissions.query = async () => "
+        f"Object.assign(new EventTarget(), {{ state: {json.dumps(state)} }});"
+    )
+
+
 # getUserMedia that waits until the test calls window.__answerPrompt() (or forever).
 PENDING_PROMPT = """
 (() => {
@@ -140,6 +151,21 @@ class SessionPage:
                 assert await lifecycle.start(db, interview_id)
 
         self.server.run(start())
+
+    def started_with_lines(
+        self, interview_id: str, lines: list[tuple[Speaker, str, int]], *, minutes_ago: int
+    ) -> None:
+        """In progress since `minutes_ago` minutes, with these saved transcript lines."""
+
+        async def record() -> None:
+            async with self.server.resources.sessions() as db:
+                started = utcnow() - timedelta(minutes=minutes_ago)
+                assert await lifecycle.start(db, interview_id, now=started)
+                for sequence, (speaker, text, offset) in enumerate(lines):
+                    line = transcripts.Line(sequence, speaker, text, offset)
+                    await transcripts.append(db, interview_id, line)
+
+        self.server.run(record())
 
     def complete(self, interview_id: str) -> None:
         async def end() -> None:

@@ -13,6 +13,7 @@ from session_driver import (
     RECORD_STREAMS,
     SessionPage,
     decode_audio,
+    permission_is,
     reject_microphone,
 )
 
@@ -297,7 +298,8 @@ def test_other_interview_in_progress_is_linked(fake: SessionPage) -> None:
 
 
 def test_interview_in_progress_is_rejoined(fake: SessionPage) -> None:
-    """This interview already in progress offers Rejoin, which starts a new connection."""
+    """In progress and the microphone not yet allowed: Rejoin starts a new connection."""
+    fake.page.add_init_script(permission_is("prompt"))
     interview_id = fake.create_interview()
     fake.mark_in_progress(interview_id)
     fake.open(interview_id)
@@ -383,16 +385,16 @@ def test_no_audio_is_sent_before_start_response(fake: SessionPage) -> None:
 
 
 def test_mute_disables_the_microphone_track(fake: SessionPage) -> None:
-    """Mute is a pressed toggle that silences the track and says so; pressing again unmutes."""
+    """Mute silences the track and says so, and becomes Unmute; pressing again unmutes."""
     fake.page.add_init_script(RECORD_STREAMS)
     fake.go_live(fake.create_interview())
     mute = fake.page.locator("[data-action=mute]")
     mute.click()
-    expect(mute).to_have_attribute("aria-pressed", "true")
+    expect(mute).to_have_text("Unmute", use_inner_text=True)
     expect(fake.page.locator("[data-mic-state]")).to_contain_text("Muted")
     assert fake.page.evaluate("window.__streams[0].getAudioTracks()[0].enabled") is False
     mute.click()
-    expect(mute).to_have_attribute("aria-pressed", "false")
+    expect(mute).to_have_text("Mute", use_inner_text=True)
     assert fake.page.evaluate("window.__streams[0].getAudioTracks()[0].enabled") is True
 
 
@@ -493,9 +495,6 @@ def test_controls_work_from_the_keyboard_with_visible_focus(fake: SessionPage) -
 def test_blocked_permission_is_shown_before_asking(session: SessionPage) -> None:
     """When the Permissions API already says denied, the page shows the help at once."""
     session.fake_socket()
-    session.page.add_init_script(
-        "navigator.permissions.query = async () => "
-        "Object.assign(new EventTarget(), { state: 'denied' });"
-    )
+    session.page.add_init_script(permission_is("denied"))
     session.open(session.create_interview())
     session.wait_phase("permissionsDenied")

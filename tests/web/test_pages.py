@@ -285,5 +285,5 @@ async def test_dashboard_dates_are_rendered(
     assert alice.user is not None
     interview = await make_interview(alice.user)
     page = (await alice.http.get("/")).text
-    assert f'<time datetime="{interview.created_at.isoformat()}">' in page
+    assert f'<time datetime="{interview.created_at.isoformat()}" data-local-time>' in page
     assert interview.created_at.strftime("%d %b %Y") in page

@@ -37,6 +37,17 @@ class OfflineEngine:
 ENGINES: dict[str, Callable[[], FeedbackEngine]] = {"offline": OfflineEngine}
 DEFAULT_ENGINE = "offline"
 
+# What each engine means to the person reading the report (its name means nothing to them).
+DESCRIPTIONS = {
+    "offline": "Written automatically from when you spoke and what was transcribed, "
+    "by fixed rules on this server (no AI model reads your interview)",
+}
+
+
+def describe(name: str) -> str:
+    """How the report was made, in words for its reader."""
+    return DESCRIPTIONS.get(name, "Written automatically")
+
 
 def get_engine(name: str = DEFAULT_ENGINE) -> FeedbackEngine:
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from interview_coach.feedback.engines import describe
 from interview_coach.feedback.formatting import clock, seconds
 from interview_coach.feedback.report import AnswerFigures, Point, Report
 from interview_coach.feedback.view import FeedbackView
@@ -34,7 +35,7 @@ def to_markdown(view: FeedbackView, *, date: str) -> str:
     ]
     report = view.report
     if report is not None:
-        out.append(f"- Report made by: the {escape(report.engine)} engine")
+        out.append(f"- Report: {escape(describe(report.engine))}")
     out.append("")
     if report is None:
         note = {
@@ -58,6 +59,8 @@ def _report(report: Report) -> list[str]:
     out = ["## Summary", "", escape(report.summary), ""]
     for title, name in SECTIONS:
         points: list[Point] = getattr(report, name)
+        if not points:
+            continue  # nothing rather than an empty heading
         out += [f"## {title}", ""]
         for point in points:
             out.append(f"- {escape(point.text)}")
@@ -88,6 +91,8 @@ def _answer_row(answer: AnswerFigures, words: bool) -> str:
     question = escape(answer.question) if answer.question else "(before the first question)"
     length = clock(answer.duration_ms) if answer.duration_ms is not None else "no answer heard"
     wait = seconds(answer.wait_ms) if answer.wait_ms is not None else "\u2013"
+    if answer.spoke_over:
+        wait = "spoke over the question"
     cells = [str(answer.number), question, length, wait, str(len(answer.long_pauses))]
     if words:
         pace = f"{answer.words_per_minute:g}" if answer.words_per_minute is not None else "\u2013"

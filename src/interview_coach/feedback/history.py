@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from interview_coach.db.models import Interview, TranscriptEntry
-from interview_coach.feedback.charts import Chart, trend_chart
+from interview_coach.feedback.charts import TREND_NARROW_WIDTH, Chart, trend_chart
 from interview_coach.feedback.formatting import clock
 from interview_coach.feedback.material import Line, lines_from, material_from
 from interview_coach.feedback.offline import headline
@@ -46,6 +46,7 @@ class History:
     items: dict[str, HistoryItem]
     trend: Chart | None
     trend_text: str
+    trend_narrow: Chart | None = None  # the same trend drawn for a phone
 
 
 async def for_dashboard(session: AsyncSession, interviews: Sequence[Interview]) -> History:
@@ -93,7 +94,7 @@ def _with_trend(items: dict[str, HistoryItem]) -> History:
         + ", ".join(clock(value) for _, value in points)
         + f" ({change})."
     )
-    return History(items, trend_chart(points), text)
+    return History(items, trend_chart(points), text, trend_chart(points, TREND_NARROW_WIDTH))
 
 
 async def _lines_for(session: AsyncSession, ids: list[str]) -> dict[str, list[Line]]:

@@ -112,6 +112,7 @@ def _figure(answer: Answer, words_known: bool) -> _Figured:
         duration_ms=duration,
         speaking_ms=answer.speaking_ms,
         wait_ms=answer.wait_ms,
+        spoke_over=answer.spoke_over,
         long_pauses=[Pause(start_ms=a, end_ms=b) for a, b in answer.long_pauses],
         length_verdict=answer.length_verdict,
         words=words,
@@ -306,14 +307,7 @@ def _strengths(timing: Timing, figured: list[_Figured], o: OverallFigures) -> li
                 )
             )
             break
-    if not points and timing.segments:
-        points.append(
-            Point(
-                text=f"You completed a {clock(o.session_ms)} practice interview; the figures "
-                "below are your baseline to improve on."
-            )
-        )
-    return points
+    return points  # nothing rather than a strength that says nothing
 
 
 def _content(timing: Timing, figured: list[_Figured], o: OverallFigures) -> list[Point]:
@@ -411,6 +405,16 @@ def _delivery(timing: Timing, figured: list[_Figured], o: OverallFigures) -> lis
             Point(
                 text=f"You began answering {seconds(o.average_wait_ms)} after the interviewer "
                 f"finished, on average{' (estimated)' if o.interviewer_timing_estimated else ''}."
+            )
+        )
+    over = [f for f in figured if f.figures.spoke_over]
+    if over:
+        points.append(
+            Point(
+                text=f"In {_answers_label(over).lower()} you started speaking before the "
+                "interviewer had finished the question, so there is no wait to count there. "
+                "Letting the question end first shows you heard all of it.",
+                answer=over[0].figures.number if len(over) == 1 else None,
             )
         )
     if o.long_pauses:

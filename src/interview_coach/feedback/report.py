@@ -39,7 +39,13 @@ class AnswerFigures(BaseModel):
     end_ms: int | None
     duration_ms: int | None
     speaking_ms: int = Field(description="Time with voice activity inside the answer")
-    wait_ms: int | None = Field(description="From the question's (estimated) end to the answer")
+    wait_ms: int | None = Field(
+        description="From the question's (estimated) end to the answer; None when not heard "
+        "or when the answer began over the interviewer"
+    )
+    spoke_over: bool = Field(
+        default=False, description="The answer began while the interviewer was still speaking"
+    )
     long_pauses: list[Pause]
     length_verdict: LengthVerdict
     words: int | None = Field(description="None when the user's words were not transcribed")

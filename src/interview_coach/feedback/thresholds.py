@@ -41,6 +41,21 @@ TALK_SHARE_HIGH = 0.90
 # minutes; we accept from 30 s so short factual questions are not flagged (product choice).
 ANSWER_RANGE_MS = (30_000, 120_000)
 
+# An answer with less speech than this is not an answer: a cough, a "yes" cut off, the
+# microphone catching the interviewer (product choice; "4 of 4 answered" with a 0:00 answer
+# contradicted itself).
+MIN_ANSWER_SPEECH_MS = 1_000
+
+# A question the interviewer finished less than this before the interview ended, with no
+# answer, is left out: there was no time to answer it, so "no answer heard" would be unfair
+# (product choice).
+LATE_QUESTION_MS = 15_000
+
+# Starting to speak more than this before the interviewer's line (estimated) ended counts as
+# speaking over the interviewer; then there was no wait to report. The margin absorbs the
+# estimate of the interviewer's speaking time (product choice).
+OVERLAP_MARGIN_MS = 1_000
+
 # Waiting more than this before answering is mentioned, not judged: a moment to think is
 # normal in interviews although conversation gaps are ~0.5 s (product choice).
 LONG_WAIT_MS = 5_000
@@ -92,6 +107,11 @@ THRESHOLDS = [
         name="Answer length",
         value=_range_s(ANSWER_RANGE_MS),
         source="interview-coaching advice (one to two minutes for an example answer)",
+    ),
+    Threshold(
+        name="Answer",
+        value=f"at least {MIN_ANSWER_SPEECH_MS / 1000:g} s of your speech after a question",
+        source="our choice, so a cough or a cut-off word is not counted as an answer",
     ),
     Threshold(
         name="Interviewer's speaking time",

@@ -19,7 +19,10 @@ from interview_coach.feedback.thresholds import (
     ANSWER_BREAK_MS,
     ANSWER_RANGE_MS,
     INTERVIEWER_WPM,
+    LATE_QUESTION_MS,
     LONG_PAUSE_MS,
+    MIN_ANSWER_SPEECH_MS,
+    OVERLAP_MARGIN_MS,
 )
 from interview_coach.interviews.enums import Speaker
 from interview_coach.interviews.language import count_words
@@ -69,22 +72,37 @@ class Answer:
 
     @property
     def heard(self) -> bool:
-        return bool(self.segments or self.lines)
+        """At least ``MIN_ANSWER_SPEECH_MS`` of speech; words alone when no speech was timed."""
+        if self.segments:
+            return self.speaking_ms >= MIN_ANSWER_SPEECH_MS
+        return bool(self.lines)
 
     @property
     def start_ms(self) -> int | None:
+        if not self.heard:
+            return None
         starts = [s.start_ms for s in self.segments] + [line.start_ms for line in self.lines]
         return min(starts, default=None)
 
     @property
     def end_ms(self) -> int | None:
+        if not self.heard:
+            return None
         return max((s.end_ms for s in self.segments), default=None)
 
     @property
     def duration_ms(self) -> int | None:
-        if not self.segments:
+        if not self.segments or not self.heard:
             return None
         return self.segments[-1].end_ms - self.segments[0].start_ms
+
+    @property
+    def spoke_over(self) -> bool:
+        """The answer began while the interviewer was still speaking (beyond the margin)."""
+        start = self.start_ms
+        if self.turn is None or start is None:
+            return False
+        return start < self.turn.end_ms - OVERLAP_MARGIN_MS
 
     @property
     def speaking_ms(self) -> int:
@@ -92,8 +110,9 @@ class Answer:
 
     @property
     def wait_ms(self) -> int | None:
+        """From the question's end to the answer; None when there was no wait to measure."""
         start = self.start_ms
-        if self.turn is None or start is None:
+        if self.turn is None or start is None or self.spoke_over:
             return None
         return max(0, start - self.turn.end_ms)
 
@@ -166,6 +185,10 @@ class Timing:
         return round(mean(waits)) if waits else None
 
     @property
+    def spoke_over_count(self) -> int:
+        return sum(1 for a in self.answers if a.spoke_over)
+
+    @property
     def long_pause_count(self) -> int:
         return sum(len(a.long_pauses) for a in self.answers)
 
@@ -198,10 +221,17 @@ def analyse(material: Material) -> Timing:
         in_window = tuple(s for s in segments if turn.start_ms <= s.start_ms < window_end)
         lines = tuple(line for line in user if turn.start_ms <= line.start_ms < window_end)
         reply = Answer(len(answers) + 1, turn, in_window, lines)
+        if _too_late_to_answer(turn, reply, session_ms):
+            continue
         # A greeting's "thanks, happy to be here" is not an answer; a long reply is one.
         if turn.is_question or (reply.duration_ms or 0) >= ANSWER_RANGE_MS[0]:
             answers.append(reply)
     return Timing(session_ms, tuple(turns), segments, tuple(answers))
+
+
+def _too_late_to_answer(turn: Turn, reply: Answer, session_ms: int) -> bool:
+    """A question left unanswered because the interview ended just after it was asked."""
+    return bool(session_ms) and not reply.heard and session_ms - turn.end_ms < LATE_QUESTION_MS
 
 
 def _turns(ai: list[Line], user_starts: list[int], session_end: int | None) -> list[Turn]:

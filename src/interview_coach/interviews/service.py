@@ -7,11 +7,13 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from interview_coach.db.base import utcnow
 from interview_coach.db.models import Interview, TranscriptEntry
 from interview_coach.errors import NotFound, ValidationFailed
 from interview_coach.inputs import control_character_problem
@@ -172,6 +174,14 @@ async def get_current(session: AsyncSession, user_id: int) -> Interview | None:
         .limit(1)
     )
     return (await session.scalars(statement)).first()
+
+
+def elapsed_seconds(interview: Interview, now: datetime | None = None) -> int:
+    """Whole seconds since the interview first started (0 before): the session clock's base,
+    the same one the real-time server reports in ``StartResponse.elapsed_ms``."""
+    if interview.started_at is None:
+        return 0
+    return max(0, int(((now or utcnow()) - interview.started_at).total_seconds()))
 
 
 async def transcript(session: AsyncSession, interview_id: str) -> list[TranscriptEntry]:

@@ -10,6 +10,15 @@ from interview_coach.db.models import TranscriptEntry
 from interview_coach.interviews.enums import Speaker
 
 
+def utterance_id(sequence: int) -> str:
+    """Stable across reconnects and pages: the transcript sequence the line is stored under.
+
+    The real-time server sends it with each line, and the session page renders saved lines
+    under the same id, so a line resent on rejoin replaces itself instead of doubling.
+    """
+    return f"u{sequence}"
+
+
 @dataclass(frozen=True)
 class Line:
     """One finished utterance as the live session stores it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from interview_coach.interviewer.base import InterviewerState, NoticeKind
 from interview_coach.interviews.enums import EndReason, Speaker
+from interview_coach.interviews.transcripts import utterance_id
 from interview_coach.proto import interview_pb2 as pb
 
 Message = pb.ServerToClientMessage
@@ -35,11 +36,6 @@ END_MESSAGES = {
     EndReason.ABANDONED: "The interview ended after the connection was lost for too long.",
 }
 REPLACED_MESSAGE = "This interview was opened in another tab or window."
-
-
-def utterance_id(sequence: int) -> str:
-    """Stable across reconnects: the transcript sequence the utterance is stored under."""
-    return f"u{sequence}"
 
 
 def start_response(

@@ -9,9 +9,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from interview_coach.db.models import Interview
 from interview_coach.interviews.enums import InterviewStatus
+from interview_coach.interviews.transcripts import utterance_id
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -38,6 +40,15 @@ def _format_datetime(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 
+def _time_tag(value: datetime | None) -> Markup:
+    """A ``<time>`` in UTC that static/js/local-time.js shows in the reader's time zone."""
+    if value is None:
+        return Markup("")
+    return Markup('<time datetime="{}" data-local-time>{}</time>').format(
+        value.isoformat(), escape(_format_datetime(value))
+    )
+
+
 def _status_label(status: InterviewStatus) -> str:
     return STATUS_LABELS[status]
 
@@ -51,9 +62,11 @@ def _next_step(interview: Interview) -> str:
 
 
 templates.env.filters["datetime"] = _format_datetime
+templates.env.filters["time_tag"] = _time_tag
 templates.env.filters["status_label"] = _status_label
 templates.env.filters["interview_href"] = _interview_href
 templates.env.filters["next_step"] = _next_step
+templates.env.filters["utterance_id"] = utterance_id
 
 
 def render(

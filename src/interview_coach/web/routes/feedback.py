@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from interview_coach.db.models import Interview
 from interview_coach.errors import Conflict
 from interview_coach.feedback import charts, store, view
-from interview_coach.feedback.engines import get_engine
+from interview_coach.feedback.engines import describe, get_engine
 from interview_coach.feedback.export import to_markdown
 from interview_coach.feedback.formatting import clock
 from interview_coach.feedback.report import Report
@@ -33,6 +33,7 @@ from interview_coach.web.templating import render, templates
 router = APIRouter()
 
 templates.env.filters.setdefault("clock", clock)
+templates.env.filters.setdefault("engine_description", describe)
 
 
 def get_runner(request: Request) -> FeedbackRunner:
@@ -65,7 +66,9 @@ def _page_context(page: view.FeedbackView) -> dict[str, object]:
         "page": page,
         "report": page.report,
         "timeline": charts.timeline(page.timing),
+        "timeline_narrow": charts.timeline(page.timing, charts.NARROW),
         "bars": charts.answer_bars(page.timing),
+        "bars_narrow": charts.answer_bars(page.timing, charts.NARROW),
     }
 
 

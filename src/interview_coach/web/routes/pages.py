@@ -16,6 +16,7 @@ from interview_coach.interviews.enums import (
     DEFAULT_PERSONA,
     DURATION_CHOICES,
     PERSONA_CHOICES,
+    InterviewStatus,
 )
 from interview_coach.interviews.lifecycle import FINISHED
 from interview_coach.web.deps import DbDep, OptionalUserDep, ResourcesDep, UserDep
@@ -53,6 +54,11 @@ def _form_context(values: dict[str, object], errors: dict[str, str]) -> dict[str
         "durations": DURATION_CHOICES,
         "personas": PERSONA_CHOICES,
         "custom_persona": CUSTOM_PERSONA,
+        "limits": {
+            "job_title": service.MAX_JOB_TITLE,
+            "persona": service.MAX_PERSONA,
+            "long_text": service.MAX_LONG_TEXT,
+        },
     }
 
 
@@ -121,8 +127,24 @@ async def create_interview(
 async def session_page(
     request: Request, interview_id: str, user: UserDep, db: DbDep, resources: ResourcesDep
 ) -> Response:
+    """The live session; a rejoin shows the saved transcript and the real clock at once.
+
+    Never cached: Back after the interview ended must ask again (and land on the feedback)
+    instead of showing a stale "Ready when you are".
+    """
     interview = await service.get_owned(db, user.id, interview_id)
     if interview.status in FINISHED:
-        return RedirectResponse(f"/interview/{interview.id}/feedback", status_code=303)
-    context = {"interview": interview, "realtime_url": resources.settings.realtime_url()}
-    return render(request, "session.html", context)
+        response: Response = RedirectResponse(
+            f"/interview/{interview.id}/feedback", status_code=303
+        )
+    else:
+        started = interview.status is InterviewStatus.IN_PROGRESS
+        context = {
+            "interview": interview,
+            "realtime_url": resources.settings.realtime_url(),
+            "elapsed_seconds": service.elapsed_seconds(interview),
+            "saved_lines": await service.transcript(db, interview.id) if started else [],
+        }
+        response = render(request, "session.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response

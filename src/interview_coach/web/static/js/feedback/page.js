@@ -1,5 +1,6 @@
 // The feedback page updates itself: while the report is being made it polls the JSON
 // status with backoff, then swaps in the server-rendered report. No manual reload.
+import { showLocalTimes } from "../local-time.js";
 import { pollUntil } from "./poll.js";
 
 const page = document.querySelector("[data-page=feedback]");
@@ -50,6 +51,7 @@ async function swapIn(id) {
   // Keep the reader's place: move focus only if it was inside the replaced region.
   const hadFocus = current.contains(document.activeElement);
   current.replaceWith(fresh);
+  showLocalTimes(fresh);
   if (hadFocus) fresh.focus();
   return fresh.dataset.state;
 }

@@ -6,6 +6,7 @@ import { AudioCapture } from './audio-capture.js';
 import { InterviewSocket } from './socket.js';
 import { renderSession } from './render.js';
 import {
+  clockRuns,
   initialState,
   retryDelayMs,
   transition,
@@ -25,14 +26,24 @@ const TICK_MS = 250;
 const END_TIMEOUT_MS = 10_000;
 /** localStorage key of the interviewer volume and mute, kept across sessions. */
 const VOICE_PREFS_KEY = 'interview-coach.interviewer-voice';
+/** How long a tab waits on load for another tab to say it has this interview live. */
+const ELSEWHERE_PROBE_MS = 300;
+/** sessionStorage key: this tab chose to take the interview over from another tab. */
+const TAKE_OVER_KEY = 'interview-coach-take-over';
 
 const root = /** @type {HTMLElement} */ (document.querySelector('[data-page="session"]'));
 const interviewId = root.dataset.interviewId ?? '';
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
 
-/** @type {SessionState} */
-let state = initialState(interviewId, Number(root.dataset.durationSeconds ?? 0));
 const transcript = new TranscriptDisplay(root);
+/** @type {SessionState} */
+let state = initialState(interviewId, Number(root.dataset.durationSeconds ?? 0), {
+  elapsedSeconds: Number(root.dataset.elapsedSeconds ?? 0),
+  transcript: transcript.shown,
+  now: Date.now(),
+});
+/** Tabs of this browser tell each other which interview they have live (see load()). */
+const tabs = 'BroadcastChannel' in window ? new BroadcastChannel('interview-coach-session') : null;
 const levelBar = /** @type {HTMLElement} */ (root.querySelector('[data-level-bar]'));
 
 const capture = new AudioCapture({
@@ -93,6 +104,7 @@ function runEffects(next, previous) {
   if (previous.phase === 'live' && next.phase !== 'live') voice.stop();
 
   if (next.phase === 'connecting' && previous.phase !== 'connecting') socket.connect();
+  if (next.phase === 'live' && previous.phase !== 'live') tabs?.postMessage({ type: 'here', interviewId });
   if (next.phase === 'reconnecting' && (previous.phase !== 'reconnecting' || next.attempt !== previous.attempt)) {
     scheduleReconnect(next.attempt);
   }
@@ -105,13 +117,14 @@ function runEffects(next, previous) {
     socket.close();
   }
   if (next.redirectTo && !previous.redirectTo) {
-    window.location.assign(next.redirectTo);
+    // Replace, so Back from the feedback does not return to a finished session.
+    window.location.replace(next.redirectTo);
   }
 
-  const clockRuns = next.phase === 'live' || next.phase === 'reconnecting';
-  if (clockRuns && ticker === null) {
+  const clockCounts = clockRuns(next);
+  if (clockCounts && ticker === null) {
     ticker = setInterval(() => dispatch({ type: 'tick', now: Date.now() }), TICK_MS);
-  } else if (!clockRuns && ticker !== null) {
+  } else if (!clockCounts && ticker !== null) {
     clearInterval(ticker);
     ticker = null;
   }
@@ -198,24 +211,77 @@ async function queryMicrophonePermission() {
   }
 }
 
-/** @returns {Promise<{id: string, jobTitle: string}|null>} */
-async function fetchCurrentInterview() {
-  const response = await fetch('/api/interviews/current', {
-    headers: { Accept: 'application/json' },
-    credentials: 'same-origin',
-  });
+/**
+ * @param {string} path
+ * @returns {Promise<any>}
+ */
+async function getJson(path) {
+  const response = await fetch(path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
   if (!response.ok) {
-    const error = new Error(`GET /api/interviews/current answered ${response.status}`);
+    const error = new Error(`GET ${path} answered ${response.status}`);
     throw Object.assign(error, { status: response.status });
   }
-  const current = await response.json();
+  return response.json();
+}
+
+/** @returns {Promise<{id: string, jobTitle: string}|null>} */
+async function fetchCurrentInterview() {
+  const current = await getJson('/api/interviews/current');
   return current ? { id: String(current.id), jobTitle: String(current.job_title ?? '') } : null;
+}
+
+/**
+ * This interview's own status, checked on every load: a page shown again from the cache
+ * (Back after End) must not offer to start a finished interview.
+ * @returns {Promise<string>}
+ */
+async function fetchStatus() {
+  const interview = await getJson(`/api/interviews/${encodeURIComponent(interviewId)}`);
+  return String(interview.status ?? '');
+}
+
+/**
+ * Ask the other tabs whether one has this interview live; false after a short wait, and at
+ * once when this tab was reloaded to take the interview over ("Use this tab instead").
+ * @returns {Promise<boolean>}
+ */
+function probeOtherTabs() {
+  const takingOver = sessionStorage.getItem(TAKE_OVER_KEY) === interviewId;
+  sessionStorage.removeItem(TAKE_OVER_KEY);
+  if (tabs === null || takingOver) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(false), ELSEWHERE_PROBE_MS);
+    /** @param {MessageEvent} message */
+    function onMessage(message) {
+      if (message.data?.type === 'here' && message.data.interviewId === interviewId) finish(true);
+    }
+    /** @param {boolean} found */
+    function finish(found) {
+      clearTimeout(timer);
+      tabs?.removeEventListener('message', onMessage);
+      resolve(found);
+    }
+    tabs.addEventListener('message', onMessage);
+    tabs.postMessage({ type: 'ask', interviewId });
+  });
+}
+
+/** Answer other tabs' questions; hear a tab that goes live with this interview later. */
+function listenToOtherTabs() {
+  tabs?.addEventListener('message', (message) => {
+    const data = message.data ?? {};
+    if (data.interviewId !== interviewId) return;
+    if (data.type === 'ask' && wantsSocket(state)) tabs.postMessage({ type: 'here', interviewId });
+    if (data.type === 'here') dispatch({ type: 'openElsewhere' });
+  });
 }
 
 async function load() {
   try {
-    const [current, permission] = await Promise.all([fetchCurrentInterview(), queryMicrophonePermission()]);
-    dispatch({ type: 'loaded', current, permission });
+    const [current, permission, status, openElsewhere] = await Promise.all([
+      fetchCurrentInterview(), queryMicrophonePermission(), fetchStatus(), probeOtherTabs(),
+    ]);
+    dispatch({ type: 'loaded', current, permission, status, openElsewhere });
   } catch (error) {
     const status = Number(/** @type {{status?: number}} */ (error).status ?? 0);
     dispatch({ type: 'loadFailed', status, message: error instanceof Error ? error.message : '' });
@@ -246,6 +312,8 @@ function bindControls() {
         dispatch({ type: 'endClicked' });
         break;
       case 'reload':
+        // "Use this tab instead": the reload takes the interview over without asking again.
+        if (state.error?.kind === 'replaced') sessionStorage.setItem(TAKE_OVER_KEY, interviewId);
         window.location.reload();
         break;
       default:
@@ -265,6 +333,7 @@ function bindControls() {
 }
 
 bindControls();
+listenToOtherTabs();
 renderSession(root, state, null, transcript);
 restoreVoicePrefs();
 load();

@@ -122,13 +122,23 @@ function renderPanels(root, state) {
     );
   }
   const readyPanel = part(root, '[data-panel="ready"]');
-  showOnly(readyPanel, 'ready-variant', state.rejoin ? 'rejoin' : 'new');
+  showOnly(readyPanel, 'ready-variant', readyVariant(state));
   showOnly(readyPanel, 'permission-note', state.permission === 'granted' ? 'granted' : 'ask');
   showOnly(part(root, '[data-panel="microphoneError"]'), 'mic-problem', state.micProblem ?? 'other');
   const reason = state.endReason ?? 'USER_INITIATED';
   const known = ['USER_INITIATED', 'TIMEOUT', 'AI_INITIATED'].includes(reason);
   showOnly(part(root, '[data-panel="ending"]'), 'end-reason', known ? reason : 'OTHER');
   renderError(root, state);
+}
+
+/**
+ * Which words the Ready panel uses: a new interview, a rejoin, or one live in another tab.
+ * @param {SessionState} state
+ * @returns {'new'|'rejoin'|'elsewhere'}
+ */
+function readyVariant(state) {
+  if (state.openElsewhere) return 'elsewhere';
+  return state.rejoin ? 'rejoin' : 'new';
 }
 
 /**
@@ -156,17 +166,21 @@ function renderError(root, state) {
  * @param {TranscriptDisplay} transcript
  */
 function renderCall(root, state, transcript) {
-  const showCall = LIVE_AREA_PHASES.includes(state.phase) || (state.phase === 'error' && state.transcript.length > 0);
+  // The saved transcript shows from the first paint of a rejoin, before any connection.
+  const inCall = LIVE_AREA_PHASES.includes(state.phase);
+  const showCall = inCall || (state.transcript.length > 0 && state.phase !== 'otherInterview');
   part(root, '[data-live]').hidden = !showCall;
   part(root, '[data-reconnecting]').hidden = state.phase !== 'reconnecting';
   part(root, '[data-attempt]').textContent = String(state.attempt);
 
   const active = ['connecting', 'live', 'reconnecting'].includes(state.phase);
   const controls = part(root, '.controls');
-  controls.hidden = state.phase === 'error';
+  controls.hidden = !inCall;
   const mute = /** @type {HTMLButtonElement} */ (part(root, '[data-action="mute"]'));
   mute.disabled = !active;
-  mute.setAttribute('aria-pressed', String(state.muted));
+  // The label says what pressing does ("Unmute" while muted), so no aria-pressed as well.
+  showOnly(mute, 'mute-text', state.muted ? 'unmute' : 'mute');
+  mute.dataset.muted = String(state.muted);
   part(root, '[data-mic]').dataset.muted = String(state.muted);
   const micState = !active ? 'off' : state.muted ? 'muted' : 'on';
   showOnly(part(root, '[data-mic-state]'), 'mic-state-text', micState);
@@ -177,7 +191,19 @@ function renderCall(root, state, transcript) {
   showOnly(toggle, 'transcript-toggle-text', state.transcriptHidden ? 'show' : 'hide');
   part(root, '[data-transcript-body]').hidden = state.transcriptHidden;
   part(root, '[data-transcript-hidden-note]').hidden = !state.transcriptHidden;
+  renderCurrentQuestion(root, state);
   transcript.render(state.transcript);
+}
+
+/**
+ * Hiding the transcript keeps the interviewer's latest line (the question being answered).
+ * @param {HTMLElement} root
+ * @param {SessionState} state
+ */
+function renderCurrentQuestion(root, state) {
+  const latest = [...state.transcript].reverse().find((entry) => entry.speaker === 'AI');
+  part(root, '[data-current-question]').hidden = !state.transcriptHidden || !latest;
+  part(root, '[data-current-question-text]').textContent = latest?.text ?? '';
 }
 
 /**

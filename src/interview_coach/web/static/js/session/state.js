@@ -22,6 +22,7 @@ import { newestSentence } from './captions.js';
  * @property {Phase} phase
  * @property {string} interviewId
  * @property {boolean} rejoin            this interview was already in progress on load
+ * @property {boolean} openElsewhere     another tab of this browser has it live right now
  * @property {PermissionState} permission  what navigator.permissions said, if anything
  * @property {MicProblem|null} micProblem
  * @property {{id: string, jobTitle: string}|null} otherInterview
@@ -48,7 +49,12 @@ import { newestSentence } from './captions.js';
  * @property {boolean} transcriptDelayed  SessionNotice TRANSCRIPT_DELAYED until CAUGHT_UP
  * @property {string} fallbackMessage    SessionNotice ENGINE_FALLBACK's words
  *
- * @typedef {{type: 'loaded', current: {id: string, jobTitle: string}|null, permission: PermissionState}
+ * @typedef {{id: string, jobTitle: string}} CurrentInterview
+ * @typedef {{elapsedSeconds: number, transcript: Entry[], now: number}} SavedProgress
+ *
+ * @typedef {{type: 'loaded', current: CurrentInterview|null, permission: PermissionState,
+ *     status?: string, openElsewhere?: boolean}
+ *   | {type: 'openElsewhere'}
  *   | {type: 'loadFailed', status: number, message: string}
  *   | {type: 'permissionChanged', permission: PermissionState}
  *   | {type: 'startClicked'}
@@ -92,6 +98,12 @@ export const CLOSE_INTERNAL_ERROR = 1011;
 /** Server `Error` code (and close code) for "the interview is already over". */
 export const INTERVIEW_OVER = 4410;
 
+/** Interview statuses after which the page only shows the feedback. */
+const FINISHED_STATUSES = new Set(['COMPLETED', 'ERROR']);
+
+/** Phases before going live in which a rejoined interview's clock keeps running. */
+const REJOIN_CLOCK_PHASES = ['ready', 'requestingPermissions', 'permissionsDenied', 'microphoneError', 'connecting'];
+
 /** Refusals a fresh ticket and a new attempt fix: expired ticket, StartRequest too late. */
 const RETRY_WITH_NEW_TICKET = new Set([4402, 4408]);
 
@@ -99,21 +111,24 @@ const RETRY_WITH_NEW_TICKET = new Set([4402, 4408]);
  * The state the page starts in.
  * @param {string} interviewId
  * @param {number} durationSeconds  the interview's chosen length, until the server says
+ * @param {SavedProgress|null} [saved]  what the server rendered for an interview in progress
  * @returns {SessionState}
  */
-export function initialState(interviewId, durationSeconds) {
+export function initialState(interviewId, durationSeconds, saved = null) {
+  const elapsedSeconds = Math.max(0, Math.floor(saved?.elapsedSeconds ?? 0));
   return {
     phase: 'initializing',
     interviewId,
     rejoin: false,
+    openElsewhere: false,
     permission: 'unknown',
     micProblem: null,
     otherInterview: null,
-    transcript: [],
+    transcript: saved?.transcript ?? [],
     aiStatus: null,
-    elapsedTime: 0,
+    elapsedTime: elapsedSeconds,
     durationSeconds,
-    clockBaseMs: null,
+    clockBaseMs: saved && elapsedSeconds > 0 ? saved.now - elapsedSeconds * 1000 : null,
     muted: false,
     transcriptHidden: false,
     attempt: 0,
@@ -188,6 +203,17 @@ export function secondsLeft(state) {
  */
 export function wantsMicrophone(state) {
   return ['connecting', 'live', 'reconnecting'].includes(state.phase) && state.error === null;
+}
+
+/**
+ * Whether the header clock counts in this state: live, and before rejoining a running
+ * interview (its time runs on the server whether or not this page is connected).
+ * @param {SessionState} state
+ * @returns {boolean}
+ */
+export function clockRuns(state) {
+  if (state.phase === 'live' || state.phase === 'reconnecting') return true;
+  return state.rejoin && state.clockBaseMs !== null && REJOIN_CLOCK_PHASES.includes(state.phase);
 }
 
 /**
@@ -294,16 +320,12 @@ export function transition(state, event) {
     case 'pageLeft':
       return update(state, { phase: 'left' });
 
-    case 'loaded': {
-      if (state.phase !== 'initializing') return state;
-      const permission = event.permission;
-      const current = event.current;
-      if (current && current.id !== state.interviewId) {
-        return update(state, { phase: 'otherInterview', otherInterview: current, permission });
-      }
-      const rejoin = current !== null && current.id === state.interviewId;
-      return update(state, { phase: permission === 'denied' ? 'permissionsDenied' : 'ready', rejoin, permission });
-    }
+    case 'loaded':
+      return onLoaded(state, event);
+
+    case 'openElsewhere':
+      if (state.phase !== 'ready' || !state.rejoin || state.openElsewhere) return state;
+      return update(state, { openElsewhere: true });
 
     case 'loadFailed':
       if (state.phase !== 'initializing') return state;
@@ -371,7 +393,7 @@ export function transition(state, event) {
       return update(state, { aiStatus: event.state });
 
     case 'tick': {
-      if (!['live', 'reconnecting'].includes(state.phase)) return state;
+      if (!clockRuns(state)) return state;
       const elapsedTime = elapsedAt(state, event.now);
       return elapsedTime === state.elapsedTime ? state : update(state, { elapsedTime });
     }
@@ -455,6 +477,28 @@ function onNotice(state, kind, message) {
     return update(state, { fallbackMessage: message });
   }
   return state;
+}
+
+/**
+ * What the page found on load. An interview already over goes to its feedback (Back after
+ * End shows a cached page); one in progress rejoins at once when the microphone is already
+ * allowed, unless another tab has it live (moving here would take the microphone from it).
+ * @param {SessionState} state
+ * @param {Extract<SessionEvent, {type: 'loaded'}>} event
+ * @returns {SessionState}
+ */
+function onLoaded(state, event) {
+  if (state.phase !== 'initializing') return state;
+  const { permission, current } = event;
+  if (event.status && FINISHED_STATUSES.has(event.status)) return ended(update(state, { permission }));
+  if (current && current.id !== state.interviewId) {
+    return update(state, { phase: 'otherInterview', otherInterview: current, permission });
+  }
+  const rejoin = current !== null && current.id === state.interviewId;
+  const openElsewhere = rejoin && Boolean(event.openElsewhere);
+  if (permission === 'denied') return update(state, { phase: 'permissionsDenied', rejoin, permission, openElsewhere });
+  const autoRejoin = rejoin && !openElsewhere && permission === 'granted';
+  return update(state, { phase: autoRejoin ? 'requestingPermissions' : 'ready', rejoin, permission, openElsewhere });
 }
 
 /**

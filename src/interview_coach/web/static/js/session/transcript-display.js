@@ -1,7 +1,9 @@
 // The spec's TranscriptDisplay: renders transcript entries into the page.
 //
-// Finished utterances go into the `role="log"` list (a polite live region, additions only);
-// a line still being streamed stays outside it, so a screen reader hears each line once,
+// Finished utterances go into a real list inside the `role="log"` region (a polite live
+// region, additions only; the list keeps its list semantics, which axe's listitem rule
+// needs); on a rejoin the server has rendered the saved ones there already. A line still
+// being streamed stays outside it, so a screen reader hears each line once,
 // finished, instead of every word. Text is always set with textContent, never as HTML.
 // It keeps the newest line in view unless the reader has scrolled up; then it offers
 // "Jump to latest" instead of pulling the page away from what they are reading.
@@ -26,7 +28,7 @@ export class TranscriptDisplay {
     /** @type {Map<string, HTMLElement>} */
     this.elements = new Map();
     /** @type {Entry[]} */
-    this.shown = [];
+    this.shown = this.adoptSaved();
     this.scroller.addEventListener('scroll', () => {
       if (this.isNearBottom()) this.jump.hidden = true;
     });
@@ -34,6 +36,26 @@ export class TranscriptDisplay {
       this.scrollToLatest();
       this.scroller.focus();
     });
+  }
+
+  /**
+   * Take over the lines the server rendered on a rejoin (the saved transcript), keyed by the
+   * same utterance ids the real-time server resends them under, so nothing doubles.
+   * @returns {Entry[]}  the saved lines, for the page's first state
+   */
+  adoptSaved() {
+    /** @type {Entry[]} */
+    const entries = [];
+    for (const element of this.log.querySelectorAll('li[data-utterance-id]')) {
+      const line = /** @type {HTMLElement} */ (element);
+      const id = line.dataset.utteranceId ?? '';
+      const speaker = /** @type {import('./state.js').SpeakerName} */ (line.dataset.speaker ?? 'UNKNOWN');
+      const text = line.querySelector('.utterance-text')?.textContent ?? '';
+      entries.push({ id, speaker, text, final: true, offsetMs: Number(line.dataset.offsetMs ?? 0) });
+      this.elements.set(id, line);
+    }
+    this.empty.hidden = entries.length > 0;
+    return entries;
   }
 
   /** @returns {boolean} */
