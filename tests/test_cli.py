@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -13,10 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from interview_coach.auth.tickets import TicketSigner
 from interview_coach.cli import main
 from interview_coach.config import Settings
+from interview_coach.db.base import make_engine
+from interview_coach.db.models import Interview
 
 COMMAND = Path(sys.executable).parent / "interview-coach"
 SECRET = "cli-test-secret"
@@ -240,6 +244,28 @@ def test_tickets_issue_verifies_for_the_owner(
     assert (ticket.user_id, ticket.interview_id) == (user["id"], interview_id)
     code, plain, _ = run(capsys, "tickets", "issue", "--interview", interview_id)
     assert TicketSigner(SECRET, 120).verify(plain).interview_id == interview_id
+
+
+def test_tickets_issue_accepts_an_id_starting_with_a_dash(
+    user: dict[str, Any], database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ids made before the fix may start with ``-``: ``--interview=ID`` still reaches them."""
+    _, interview_id, _ = run(
+        capsys, "interviews", "create", "--email", user["email"], "--job-title", "X"
+    )
+    legacy = "-" + interview_id[1:]
+    asyncio.run(_rename_interview(database_url, interview_id, legacy))
+    code, out, _ = run(capsys, "tickets", "issue", "--json", f"--interview={legacy}")
+    assert (code, out["interview_id"]) == (0, legacy)
+
+
+async def _rename_interview(url: str, old: str, new: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(update(Interview).where(Interview.id == old).values(id=new))
+    finally:
+        await engine.dispose()
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
