@@ -286,10 +286,10 @@ def spawn(cli_env: dict[str, str]) -> Iterator[Any]:
     """Start `interview-coach ...` as a real process; stopped and reaped afterwards."""
     processes: list[subprocess.Popen[str]] = []
 
-    def start(*argv: str) -> subprocess.Popen[str]:
+    def start(*argv: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         process = subprocess.Popen(
             [str(COMMAND), *argv],
-            env={**os.environ, **cli_env},
+            env={**os.environ, **cli_env, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -345,6 +345,22 @@ def test_serve_realtime_runs_alone(spawn: Any) -> None:
     assert httpx.get(health, timeout=10).status_code == 200
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
+
+
+def test_serve_web_and_realtime_start_together_on_a_fresh_database(
+    spawn: Any, fresh_database_url: str
+) -> None:
+    """Both servers started at once on an empty database both migrate (in turn, under the
+    lock) and come up; ``serve --only realtime`` is the same command as ``serve-realtime``."""
+    pytest.importorskip("interview_coach.realtime.server")
+    fresh = {"INTERVIEW_COACH_DATABASE_URL": fresh_database_url}
+    web = spawn("serve-web", "--json", "--web-port", "0", env=fresh)
+    realtime = spawn("serve", "--only", "realtime", "--json", "--realtime-port", "0", env=fresh)
+    assert set(_announced(web, 3)) == {"web"}
+    assert set(_announced(realtime, 3)) == {"realtime"}
+    for process in (web, realtime):
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
 
 
 def test_settings_defaults_match_the_issue() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from interview_coach.cli import settings_table
+from interview_coach.config import settings_table
 from interview_coach.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

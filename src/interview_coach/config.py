@@ -160,3 +160,28 @@ def load_or_create_key(path: Path) -> str:
     if not key:
         raise RuntimeError(f"{path} is empty; delete it or set INTERVIEW_COACH_SECRET_KEY")
     return key
+
+
+def settings_rows() -> list[dict[str, str]]:
+    """Every setting: its environment variable, default and meaning, from the model itself."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if default is None:
+            shown = "unset"
+        elif isinstance(default, list):
+            shown = ", ".join(default) or "empty"
+        else:
+            shown = str(default)
+        rows.append(
+            {"env": f"{prefix}{name}".upper(), "default": shown, "meaning": field.description or ""}
+        )
+    return rows
+
+
+def settings_table() -> str:
+    """The Markdown table the README carries (a test keeps the two equal)."""
+    lines = ["| Environment variable | Default | Meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{r['env']}` | `{r['default']}` | {r['meaning']} |" for r in settings_rows()]
+    return "\n".join(lines)

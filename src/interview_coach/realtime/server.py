@@ -23,9 +23,9 @@ from websockets.typing import Origin
 from interview_coach.errors import AppError
 from interview_coach.interviewer.base import InterviewerFactory
 from interview_coach.interviewer.mock import mock_factory
+from interview_coach.interviews.admission import admit
 from interview_coach.interviews.speech.processor import speech_activity
 from interview_coach.realtime import logs, messages
-from interview_coach.realtime.admission import admit, check_ticket_scope
 from interview_coach.realtime.errors import (
     CloseCode,
     ProtocolViolation,
@@ -180,13 +180,13 @@ class RealtimeServer:
                 CloseCode.POLICY_VIOLATION, "The first message must be a StartRequest."
             )
         ticket = self.resources.tickets.verify(request.auth_token)
-        check_ticket_scope(ticket, request.interview_id)
+        ticket.require_interview(request.interview_id)
         async with self.sessions.user_lock(ticket.user_id):
             previous = self.sessions.get(ticket.interview_id)
             if previous is not None and previous.user_id == ticket.user_id:
                 await previous.replace()
             async with self.resources.sessions() as db:
-                admission = await admit(db, ticket)
+                admission = await admit(db, ticket.user_id, ticket.interview_id)
             session = LiveSession(
                 SessionDeps(
                     self.resources, self.sessions, self.interviewer_factory, self.audio_processors
