@@ -90,7 +90,11 @@ class Settings(BaseSettings):
         description="How often the server completes interviews left without a connection.",
     )
     audio_queue_chunks: int = Field(
-        default=64, description="Per-session queue of audio chunks waiting for processors."
+        default=256,
+        description=(
+            "Per-session queue of audio chunks waiting for processors "
+            "(10 s of 40 ms chunks: audio piled up by a server stall is not dropped)."
+        ),
     )
     database_pool_size: int = Field(
         default=20, description="PostgreSQL connections kept open per process."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Iterator
 
@@ -14,7 +15,7 @@ from interview_coach.config import Settings
 from interview_coach.interviews import service
 from interview_coach.realtime.errors import CloseCode
 
-from .conftest import CHUNK_40MS, client
+from .conftest import CHUNK_40MS, client, eventually
 
 STALL_SECONDS = 3.0
 STREAM_CHUNKS = 150  # 6 s of 40 ms chunks
@@ -34,9 +35,13 @@ def live_server(settings: Settings) -> Iterator[LiveServer]:
     server.stop()
 
 
-async def test_three_second_stall_keeps_a_real_time_session(live_server: LiveServer) -> None:
+async def test_three_second_stall_keeps_a_real_time_session(
+    live_server: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
     """The server's loop blocks for 3 s while the client keeps sending 40 ms chunks on time;
-    the audio that piled up arrives as one burst and the session carries on (no 4429)."""
+    the audio that piled up arrives as one burst and the session carries on (no 4429), with
+    every chunk handed to the speech processors (none dropped from their queue)."""
+    caplog.set_level(logging.INFO, logger="interview_coach.realtime")
     user = live_server.run(add_member(live_server.resources))
     data = service.NewInterview(job_title="Platform Engineer", persona="a friendly manager")
 
@@ -61,3 +66,14 @@ async def test_three_second_stall_keeps_a_real_time_session(live_server: LiveSer
         assert [m.error for m in messages if m.HasField("error")] == []
         assert await c.closed() == CloseCode.NORMAL
     assert live_server.realtime.sessions.audio_chunks_total == STREAM_CHUNKS
+
+    def ended() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if getattr(r, "event", None) == "session.ended"]
+
+    async def logged() -> bool:  # written by the server's thread after the close
+        return bool(ended())
+
+    await eventually(logged)
+    [ended_line] = ended()
+    counts = (ended_line.fields["audio_chunks"], ended_line.fields["audio_dropped"])
+    assert counts == (STREAM_CHUNKS, 0)
