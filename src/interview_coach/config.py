@@ -57,10 +57,11 @@ class Settings(BaseSettings):
     )
     max_frame_bytes: int = Field(default=64 * 1024, description="Largest accepted frame.")
     audio_rate_factor: float = Field(
-        default=2.0, description="Audio may arrive at most this many times faster than real time."
+        default=2.0,
+        description="Audio sent may total at most this many times the time since going live.",
     )
     audio_burst_seconds: float = Field(
-        default=2.0, description="Audio a client may send ahead of the rate limit in one burst."
+        default=2.0, description="Audio a client may send on top of that (seconds of audio)."
     )
     ping_interval_seconds: float = Field(
         default=20.0, description="WebSocket keepalive ping interval (and pong timeout)."
