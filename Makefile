@@ -1,9 +1,14 @@
 # Interview Coach. Quick start: `make run` serves the app; `make test` runs every test.
+# `make run PORT=8080 REALTIME_PORT=8081` picks the ports (default 3000 and 3001).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-SYSTEM_PACKAGES := chromium espeak-ng
+# Debian packages the tests need; each installs a command of the same name.
+SYSTEM_PACKAGES := chromium espeak-ng sox
+PORT ?=
+REALTIME_PORT ?=
+SERVE_PORTS := $(if $(PORT),--web-port $(PORT)) $(if $(REALTIME_PORT),--realtime-port $(REALTIME_PORT))
 
 .PHONY: run test lint fmt typecheck proto system-deps clean
 
@@ -18,13 +23,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/interview-coach serve
+	$(BIN)/interview-coach serve $(SERVE_PORTS)
 
-# Debian's Chromium for Playwright and espeak-ng for speech fixtures, when missing and root.
+# Debian's Chromium for Playwright, espeak-ng and sox for speech fixtures: installed with
+# apt-get when missing and running as root, otherwise listed.
 system-deps:
 	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	for package in $(SYSTEM_PACKAGES); do \
+	  command -v "$$package" >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing$$missing"; \

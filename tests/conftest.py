@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
@@ -38,32 +39,96 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database migrated to head, dropped afterwards."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-        upgrade(url)
-        yield url
-        return
+class Databases:
+    """Empty and migrated databases on one backend. Migrating takes most of a test's setup,
+    so each backend is migrated once per run into a template, and every test gets a copy:
+    the file for SQLite, ``CREATE DATABASE … TEMPLATE`` for PostgreSQL."""
+
+    def __init__(self, backend: str, folder: Path) -> None:
+        self.backend = backend
+        self._folder = folder
+        self._template: str | None = None
+
+    def empty(self, folder: Path) -> str:
+        """A new database with no tables (for SQLite the file does not exist yet)."""
+        if self.backend == "sqlite":
+            return f"sqlite+aiosqlite:///{folder / 'test.db'}"
+        return self._create_postgresql()
+
+    def migrated(self, folder: Path) -> str:
+        """A new database at the head revision, copied from the run's template."""
+        template = self._migrated_template()
+        if self.backend == "sqlite":
+            path = folder / "test.db"
+            shutil.copyfile(template.split(":///", 1)[1], path)
+            return f"sqlite+aiosqlite:///{path}"
+        return self._create_postgresql(template=make_url(template).database)
+
+    def drop(self, url: str) -> None:
+        if self.backend == "postgresql":
+            _pg_execute(
+                _pg_server(), f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
+            )
+
+    def close(self) -> None:
+        if self._template is not None:
+            self.drop(self._template)
+
+    def _migrated_template(self) -> str:
+        if self._template is None:
+            url = self.empty(self._folder)
+            upgrade(url)
+            self._template = url
+        return self._template
+
+    def _create_postgresql(self, template: str | None = None) -> str:
+        name = f"ic_test_{secrets.token_hex(6)}"
+        statement = f'CREATE DATABASE "{name}"'
+        if template is not None:
+            statement += f' TEMPLATE "{template}"'
+        _pg_execute(_pg_server(), statement)
+        return make_url(_pg_server()).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_server() -> str:
     assert PG_URL is not None
-    name = f"ic_test_{secrets.token_hex(6)}"
-    base = make_url(normalise_database_url(PG_URL))
-    _pg_execute(base.render_as_string(hide_password=False), f'CREATE DATABASE "{name}"')
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        _pg_execute(
-            base.render_as_string(hide_password=False),
-            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-        )
+    return make_url(normalise_database_url(PG_URL)).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Databases]]:
+    """One ``Databases`` per backend for the whole run; templates dropped at the end."""
+    made = {backend: Databases(backend, tmp_path_factory.mktemp(backend)) for backend in BACKENDS}
+    yield made
+    for each in made.values():
+        each.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: dict[str, Databases]
+) -> Iterator[str]:
+    """A new empty database (no tables), dropped afterwards."""
+    backend = databases[request.param]
+    url = backend.empty(tmp_path)
+    yield url
+    backend.drop(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: dict[str, Databases]
+) -> Iterator[str]:
+    """A fresh database migrated to head, dropped afterwards."""
+    backend = databases[request.param]
+    url = backend.migrated(tmp_path)
+    yield url
+    backend.drop(url)
 
 
 def _pg_execute(url: str, statement: str) -> None:
-    import asyncio
-
+    """One statement on its own asyncpg connection (CREATE/DROP DATABASE cannot run in a
+    transaction), in a worker thread: a test's event loop may already be running here."""
     import asyncpg
 
     parsed = make_url(url)
@@ -81,7 +146,7 @@ def _pg_execute(url: str, statement: str) -> None:
         finally:
             await connection.close()
 
-    with ThreadPoolExecutor(max_workers=1) as worker:  # no running loop in that thread
+    with ThreadPoolExecutor(max_workers=1) as worker:
         worker.submit(asyncio.run, run()).result()
 
 

@@ -55,3 +55,64 @@ def test_voice_imports_only_config_and_errors() -> None:
         if not any(module == name or module.startswith(name + ".") for name in allowed)
     )
     assert wrong == []
+
+
+# What each folder may import of ours (docs/architecture.md, "Folders and dependency
+# direction"); a name allows the module and everything under it.
+ALLOWED: dict[str, set[str]] = {
+    "db": {"db", "interviews.enums", "feedback.status"},
+    "auth": {"auth", "db", "errors", "inputs"},
+    "interviews": {"interviews", "db", "errors", "inputs", "resources"},
+    "feedback": {"feedback", "interviews", "db", "errors"},
+    "interviewer": {"interviewer", "interviews", "voice", "config", "errors"},
+}
+
+
+def _allowed(module: str, allowed: set[str]) -> bool:
+    name = module.removeprefix("interview_coach.")
+    return any(name == each or name.startswith(each + ".") for each in allowed)
+
+
+@pytest.mark.parametrize("folder", sorted(ALLOWED))
+def test_folder_imports_only_what_the_architecture_allows(folder: str) -> None:
+    """db/, auth/, interviews/, feedback/ and interviewer/ import only their allowed parts."""
+    wrong = sorted(
+        f"{file} imports {module}"
+        for file, module in _imports(folder)
+        if not _allowed(module, ALLOWED[folder])
+    )
+    assert wrong == []
+
+
+def test_cli_does_not_import_web_routes() -> None:
+    """The CLI gets interview shapes and tickets from the domain, not from the JSON API."""
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert sorted(m for m in modules if m and m.startswith("interview_coach.web.routes")) == []
+
+
+# The admission rules: a ticket's scope, one interview in progress, "interview over".
+ADMISSION_CALLS = {("lifecycle", "start"), ("service", "get_current")}
+ADMISSION_ERRORS = {"InterviewOver", "OtherInterviewInProgress", "InvalidTicket"}
+
+
+def test_realtime_keeps_no_admission_rules() -> None:
+    """Who may go live is decided in the domain (interviews.admission, auth.tickets); the
+    real-time server only maps the domain's errors to close codes (realtime/errors.py)."""
+    found = []
+    for path in (PACKAGE / "realtime").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and (node.value.id, node.attr) in ADMISSION_CALLS
+            ):
+                found.append(f"{path.name} calls {node.value.id}.{node.attr}")
+            if (
+                isinstance(node, ast.Raise)
+                and isinstance(node.exc, ast.Call)
+                and isinstance(node.exc.func, ast.Name)
+                and node.exc.func.id in ADMISSION_ERRORS
+            ):
+                found.append(f"{path.name} raises {node.exc.func.id}")
+    assert found == []

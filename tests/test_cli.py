@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -13,10 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from interview_coach.auth.tickets import TicketSigner
 from interview_coach.cli import main
 from interview_coach.config import Settings
+from interview_coach.db.base import make_engine
+from interview_coach.db.models import Interview
 
 COMMAND = Path(sys.executable).parent / "interview-coach"
 SECRET = "cli-test-secret"
@@ -242,6 +246,28 @@ def test_tickets_issue_verifies_for_the_owner(
     assert TicketSigner(SECRET, 120).verify(plain).interview_id == interview_id
 
 
+def test_tickets_issue_accepts_an_id_starting_with_a_dash(
+    user: dict[str, Any], database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ids made before the fix may start with ``-``: ``--interview=ID`` still reaches them."""
+    _, interview_id, _ = run(
+        capsys, "interviews", "create", "--email", user["email"], "--job-title", "X"
+    )
+    legacy = "-" + interview_id[1:]
+    asyncio.run(_rename_interview(database_url, interview_id, legacy))
+    code, out, _ = run(capsys, "tickets", "issue", "--json", f"--interview={legacy}")
+    assert (code, out["interview_id"]) == (0, legacy)
+
+
+async def _rename_interview(url: str, old: str, new: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(update(Interview).where(Interview.id == old).values(id=new))
+    finally:
+        await engine.dispose()
+
+
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     """`--help` names all the commands the issue asks for."""
     with pytest.raises(SystemExit) as exit_info:
@@ -260,10 +286,10 @@ def spawn(cli_env: dict[str, str]) -> Iterator[Any]:
     """Start `interview-coach ...` as a real process; stopped and reaped afterwards."""
     processes: list[subprocess.Popen[str]] = []
 
-    def start(*argv: str) -> subprocess.Popen[str]:
+    def start(*argv: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         process = subprocess.Popen(
             [str(COMMAND), *argv],
-            env={**os.environ, **cli_env},
+            env={**os.environ, **cli_env, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -319,6 +345,22 @@ def test_serve_realtime_runs_alone(spawn: Any) -> None:
     assert httpx.get(health, timeout=10).status_code == 200
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
+
+
+def test_serve_web_and_realtime_start_together_on_a_fresh_database(
+    spawn: Any, fresh_database_url: str
+) -> None:
+    """Both servers started at once on an empty database both migrate (in turn, under the
+    lock) and come up; ``serve --only realtime`` is the same command as ``serve-realtime``."""
+    pytest.importorskip("interview_coach.realtime.server")
+    fresh = {"INTERVIEW_COACH_DATABASE_URL": fresh_database_url}
+    web = spawn("serve-web", "--json", "--web-port", "0", env=fresh)
+    realtime = spawn("serve", "--only", "realtime", "--json", "--realtime-port", "0", env=fresh)
+    assert set(_announced(web, 3)) == {"web"}
+    assert set(_announced(realtime, 3)) == {"realtime"}
+    for process in (web, realtime):
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
 
 
 def test_settings_defaults_match_the_issue() -> None:

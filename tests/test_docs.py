@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
-from interview_coach.cli import settings_table
-from interview_coach.config import Settings
+from interview_coach.config import Settings, settings_table
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -43,3 +43,39 @@ def test_architecture_doc_has_its_sections() -> None:
         "Data model",
         "Sign-in, CSRF and tickets",
     } <= headings
+
+
+def _make_dry_run(*argv: str) -> str:
+    """What ``make`` would run, without running it (``-n``: nothing is built or installed)."""
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-n", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_readme_lists_the_prerequisites() -> None:
+    """A first-time reader learns what to install and that `make test` may run apt-get."""
+    section = README.split("## Prerequisites", 1)[1].split("\n## ", 1)[0]
+    for needed in ("Python 3.11", "Chromium", "espeak-ng", "sox", "apt-get"):
+        assert needed in section
+
+
+def test_system_deps_checks_every_tool_the_tests_need() -> None:
+    """`make system-deps` covers chromium, espeak-ng and sox (the speech tests need sox)."""
+    script = _make_dry_run("system-deps")
+    loop = re.search(r"for package in ([^;]*);", script)
+    assert loop is not None
+    assert set(loop.group(1).split()) == {"chromium", "espeak-ng", "sox"}
+
+
+def test_make_run_takes_ports() -> None:
+    """`make run PORT=… REALTIME_PORT=…` passes them to `serve`; the README says so."""
+    command = _make_dry_run("run", "PORT=8080", "REALTIME_PORT=8081").splitlines()[-1]
+    assert command.endswith("interview-coach serve --web-port 8080 --realtime-port 8081")
+    assert _make_dry_run("run").splitlines()[-1].split()[-1] == "serve"
+    assert "make run PORT=8080" in README
+    assert "INTERVIEW_COACH_WEB_PORT" in README.split("## Quick start", 1)[1].split("\n## ", 1)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import signal
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from interview_coach.config import Settings
+from interview_coach.config import Settings, settings_rows, settings_table
 from interview_coach.db.models import Interview
 from interview_coach.errors import AppError, NotFound, ValidationFailed
 from interview_coach.interviews.enums import DEFAULT_DURATION_MINUTES, DEFAULT_PERSONA
@@ -45,12 +46,17 @@ def _migrate(settings: Settings) -> None:
     upgrade(settings.resolved_database_url())
 
 
-async def _with_resources(settings: Settings, work: Callable[[Resources], Awaitable[int]]) -> int:
-    resources = Resources.from_settings(settings)
-    try:
-        return await work(resources)
-    finally:
-        await resources.close()
+def _run_with_resources(settings: Settings, work: Callable[[Resources], Awaitable[int]]) -> int:
+    """The one way a command uses the database: open resources, run ``work``, close them."""
+
+    async def run() -> int:
+        resources = Resources.from_settings(settings)
+        try:
+            return await work(resources)
+        finally:
+            await resources.close()
+
+    return asyncio.run(run())
 
 
 # ---------------------------------------------------------------- serving
@@ -135,19 +141,23 @@ def _run_on_uvloop(main: Coroutine[Any, Any, int]) -> int:
         return runner.run(main)
 
 
+SERVE_PARTS = ("web", "realtime")
+# Command name -> (help, the parts it runs when --only is not given).
+SERVE_COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "serve": ("migrate, then run the web app and the real-time server", SERVE_PARTS),
+    "serve-web": ("migrate, then run the web app alone (serve --only web)", ("web",)),
+    "serve-realtime": (
+        "migrate, then run the real-time server alone (serve --only realtime)",
+        ("realtime",),
+    ),
+}
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Every serve command: migrate (under the migration lock), then run the parts."""
+    parts = (args.only,) if args.only else SERVE_COMMANDS[args.command][1]
     _migrate(settings)
-    return _run_on_uvloop(_serve(args, settings, web=True, realtime=True))
-
-
-def cmd_serve_web(args: argparse.Namespace, settings: Settings) -> int:
-    _migrate(settings)
-    return _run_on_uvloop(_serve(args, settings, web=True, realtime=False))
-
-
-def cmd_serve_realtime(args: argparse.Namespace, settings: Settings) -> int:
-    _migrate(settings)
-    return _run_on_uvloop(_serve(args, settings, web=False, realtime=True))
+    return _run_on_uvloop(_serve(args, settings, web="web" in parts, realtime="realtime" in parts))
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -161,7 +171,7 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def _interview_dict(interview: Interview) -> dict[str, Any]:
     """The same shape as the JSON API's interview."""
-    from interview_coach.web.routes.api import InterviewOut
+    from interview_coach.interviews.views import InterviewOut
 
     return InterviewOut.model_validate(interview).model_dump(mode="json")
 
@@ -203,7 +213,7 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
         _print(args, {"id": user.id, "email": user.email, "name": user.name}, str(user.id))
         return 0
 
-    return asyncio.run(_with_resources(settings, run))
+    return _run_with_resources(settings, run)
 
 
 def _read_optional(path: Path | None) -> str:
@@ -233,7 +243,7 @@ def cmd_interviews_create(args: argparse.Namespace, settings: Settings) -> int:
         _print(args, _interview_dict(interview), interview.id)
         return 0
 
-    return asyncio.run(_with_resources(settings, run))
+    return _run_with_resources(settings, run)
 
 
 def cmd_interviews_show(args: argparse.Namespace, settings: Settings) -> int:
@@ -242,7 +252,7 @@ def cmd_interviews_show(args: argparse.Namespace, settings: Settings) -> int:
         _print(args, data, _interview_text(data))
         return 0
 
-    return asyncio.run(_with_resources(settings, run))
+    return _run_with_resources(settings, run)
 
 
 def cmd_interviews_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -256,48 +266,23 @@ def cmd_interviews_list(args: argparse.Namespace, settings: Settings) -> int:
         _print(args, interviews, "\n".join(lines) or "No interviews.")
         return 0
 
-    return asyncio.run(_with_resources(settings, run))
+    return _run_with_resources(settings, run)
 
 
 def cmd_tickets_issue(args: argparse.Namespace, settings: Settings) -> int:
     """Signs for the interview's owner; unlike the web API it does not refuse ended ones."""
-    from interview_coach.web.routes.api import TicketOut
 
     async def run(resources: Resources) -> int:
         interview = await _interview(resources, args.interview)
-        ticket = TicketOut.issue(resources, interview.user_id, interview.id)
-        _print(args, ticket.model_dump(), ticket.token)
+        realtime_url = resources.settings.realtime_url()
+        ticket = resources.tickets.grant(interview.user_id, interview.id, realtime_url)
+        _print(args, dataclasses.asdict(ticket), ticket.token)
         return 0
 
-    return asyncio.run(_with_resources(settings, run))
+    return _run_with_resources(settings, run)
 
 
 # ---------------------------------------------------------------- settings
-
-
-def settings_rows() -> list[dict[str, str]]:
-    """Every setting: its environment variable, default and meaning, from the model itself."""
-    prefix = str(Settings.model_config.get("env_prefix", ""))
-    rows = []
-    for name, field in Settings.model_fields.items():
-        default = field.get_default(call_default_factory=True)
-        if default is None:
-            shown = "unset"
-        elif isinstance(default, list):
-            shown = ", ".join(default) or "empty"
-        else:
-            shown = str(default)
-        rows.append(
-            {"env": f"{prefix}{name}".upper(), "default": shown, "meaning": field.description or ""}
-        )
-    return rows
-
-
-def settings_table() -> str:
-    """The Markdown table the README carries (a test keeps the two equal)."""
-    lines = ["| Environment variable | Default | Meaning |", "| --- | --- | --- |"]
-    lines += [f"| `{r['env']}` | `{r['default']}` | {r['meaning']} |" for r in settings_rows()]
-    return "\n".join(lines)
 
 
 def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
@@ -330,12 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="print JSON")
         return sub
 
-    for name, handler, text in (
-        ("serve", cmd_serve, "migrate, then run the web app and the real-time server"),
-        ("serve-web", cmd_serve_web, "migrate, then run the web app alone"),
-        ("serve-realtime", cmd_serve_realtime, "migrate, then run the real-time server alone"),
-    ):
-        sub = add(commands, name, handler, text)
+    for name, (text, _) in SERVE_COMMANDS.items():
+        sub = add(commands, name, cmd_serve, text)
+        sub.add_argument("--only", choices=SERVE_PARTS, help="run only this server")
         sub.add_argument("--host")
         sub.add_argument("--web-port", type=int)
         sub.add_argument("--realtime-port", type=int)
@@ -373,7 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="tickets_command", required=True
     )
     sub = add(tickets, "issue", cmd_tickets_issue, "issue a real-time token for the owner")
-    sub.add_argument("--interview", required=True)
+    sub.add_argument(
+        "--interview", required=True, help="interview id (write --interview=ID if it starts with -)"
+    )
     return parser
 
 

@@ -80,10 +80,11 @@ class Settings(BaseSettings):
     )
     max_frame_bytes: int = Field(default=64 * 1024, description="Largest accepted frame.")
     audio_rate_factor: float = Field(
-        default=2.0, description="Audio may arrive at most this many times faster than real time."
+        default=2.0,
+        description="Audio sent may total at most this many times the time since going live.",
     )
     audio_burst_seconds: float = Field(
-        default=2.0, description="Audio a client may send ahead of the rate limit in one burst."
+        default=2.0, description="Audio a client may send on top of that (seconds of audio)."
     )
     ping_interval_seconds: float = Field(
         default=20.0, description="WebSocket keepalive ping interval (and pong timeout)."
@@ -139,7 +140,11 @@ class Settings(BaseSettings):
         description="How often the server completes interviews left without a connection.",
     )
     audio_queue_chunks: int = Field(
-        default=64, description="Per-session queue of audio chunks waiting for processors."
+        default=256,
+        description=(
+            "Per-session queue of audio chunks waiting for processors "
+            "(10 s of 40 ms chunks: audio piled up by a server stall is not dropped)."
+        ),
     )
     # Voice engines (interview_coach.voice)
     stt_engine: str = Field(default="faster-whisper", description="Speech to text: faster-whisper.")
@@ -234,3 +239,28 @@ def load_or_create_key(path: Path) -> str:
     if not key:
         raise RuntimeError(f"{path} is empty; delete it or set INTERVIEW_COACH_SECRET_KEY")
     return key
+
+
+def settings_rows() -> list[dict[str, str]]:
+    """Every setting: its environment variable, default and meaning, from the model itself."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if default is None:
+            shown = "unset"
+        elif isinstance(default, list):
+            shown = ", ".join(default) or "empty"
+        else:
+            shown = str(default)
+        rows.append(
+            {"env": f"{prefix}{name}".upper(), "default": shown, "meaning": field.description or ""}
+        )
+    return rows
+
+
+def settings_table() -> str:
+    """The Markdown table the README carries (a test keeps the two equal)."""
+    lines = ["| Environment variable | Default | Meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{r['env']}` | `{r['default']}` | {r['meaning']} |" for r in settings_rows()]
+    return "\n".join(lines)

@@ -72,3 +72,16 @@ class PoolSaturated(AppError):
 
     status_code = 503
     code = "inference_busy"
+
+
+class InterviewOver(Conflict):
+    """The interview is COMPLETED (or ERROR): nothing to join."""
+
+    status_code = 410
+    code = "interview_over"
+
+
+class OtherInterviewInProgress(Conflict):
+    """The user must finish or rejoin their in-progress interview before starting another."""
+
+    code = "other_interview_in_progress"

@@ -141,3 +141,32 @@ def test_real_time_stream_is_never_limited() -> None:
     chunk = frame(audio_message(1280), Encoding.JSON)  # 40 ms
     for i in range(1500):
         assert isinstance(core.receive(chunk, i * 0.04), AudioReceived)
+
+
+def test_audio_held_up_by_a_server_stall_is_not_limited() -> None:
+    """A client sending 40 ms chunks in real time while the server stalls for 3 s: the
+    piled-up chunks arrive at once after the stall and are all accepted."""
+    core = live_core()
+    chunk = frame(audio_message(1280), Encoding.BINARY)  # 40 ms
+    sent = 0
+    for _ in range(25):  # 1 s on time
+        assert isinstance(core.receive(chunk, sent * 0.04), AudioReceived)
+        sent += 1
+    for _ in range(75):  # 3 s sent during the stall, all read at its end
+        assert isinstance(core.receive(chunk, 4.0), AudioReceived)
+        sent += 1
+    for _ in range(25):  # on time again
+        assert isinstance(core.receive(chunk, sent * 0.04), AudioReceived)
+        sent += 1
+
+
+def test_sustained_stream_above_the_factor_is_refused() -> None:
+    """At 3x real time (the limit is 2x) the budget runs out after the burst is used up."""
+    core = live_core()
+    chunk = frame(audio_message(1280), Encoding.BINARY)  # 40 ms of audio every 13.3 ms
+    with pytest.raises(ProtocolViolation) as raised:
+        for i in range(1000):
+            core.receive(chunk, i * 0.04 / 3)
+    assert raised.value.close_code == CloseCode.RATE_LIMITED
+    # Chunk i is accepted while (i + 1) x 1280 <= (2 x i x 0.04 / 3 + 1) x 32000: up to 72.
+    assert i == 73

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
+
+from websockets.asyncio.server import ServerConnection
+from websockets.protocol import State
 
 from interview_coach.db.base import utcnow
 from interview_coach.interviewer.mock import script
@@ -15,6 +17,7 @@ from interview_coach.realtime.server import RealtimeServer
 from interview_coach.resources import Resources
 
 from .conftest import (
+    Client,
     Seat,
     ServerFactory,
     client,
@@ -131,16 +134,27 @@ async def test_live_session_is_never_swept(
 
 
 async def test_replacing_does_not_wait_for_an_unresponsive_older_client(
-    url: str, seat: Seat
+    server: RealtimeServer, seat: Seat
 ) -> None:
-    """A stalled older tab (not reading, so no close reply) never delays the newer one."""
-    async with client(url) as older:
+    """A stalled older tab (reading nothing, so no close reply) never delays the newer one:
+    the newer tab is admitted while the older one's closing handshake still hangs."""
+    async with client(url_of(server)) as older:
         await older.join(seat)
-        await asyncio.sleep(0.5)  # the interviewer fills the older client's unread queue
-        async with client(url) as newer:
-            started = asyncio.get_running_loop().time()
+        await older.finals(1)
+        older.ws.transport.pause_reading()  # the stall: nothing read, no close answered
+        async with client(url_of(server)) as newer:
             start = await newer.join(seat)
-            assert asyncio.get_running_loop().time() - started < 1.0
             assert start.resumed
+            assert _server_side(server, older).state is not State.CLOSED
+        older.ws.transport.resume_reading()
         kinds = [m.WhichOneof("payload") for m in await older.until("session_ended")]
         assert kinds[-1] == "session_ended"
+
+
+def _server_side(server: RealtimeServer, peer: Client) -> ServerConnection:
+    """The server's end of ``peer``'s socket."""
+    assert server._server is not None
+    [connection] = [
+        c for c in server._server.all_connections if c.remote_address == peer.ws.local_address
+    ]
+    return connection

@@ -22,6 +22,22 @@ class Ticket:
     user_id: int
     interview_id: str
 
+    def require_interview(self, interview_id: str) -> None:
+        """A ticket opens only the interview it was issued for."""
+        if self.interview_id != interview_id:
+            raise InvalidTicket("This ticket is for another interview. Reload the page.")
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """What a client needs to open the socket: the token, its lifetime and where to use it
+    (the JSON API's ticket and ``interview-coach tickets issue`` both show this)."""
+
+    token: str
+    expires_in: int
+    interview_id: str
+    realtime_url: str
+
 
 class TicketSigner:
     def __init__(
@@ -38,6 +54,16 @@ class TicketSigner:
 
     def issue(self, user_id: int, interview_id: str) -> str:
         return self._serializer.dumps({"u": user_id, "i": interview_id, "s": SCOPE})
+
+    def grant(self, user_id: int, interview_id: str, realtime_url: str) -> IssuedTicket:
+        """A freshly signed ticket and the socket URL to use it on. Who may have one is the
+        caller's rule (the API refuses ended interviews; the operator's CLI does not)."""
+        return IssuedTicket(
+            token=self.issue(user_id, interview_id),
+            expires_in=self.max_age_seconds,
+            interview_id=interview_id,
+            realtime_url=realtime_url,
+        )
 
     def verify(self, token: str) -> Ticket:
         """The ticket's claims, or ``ExpiredTicket`` / ``InvalidTicket``."""

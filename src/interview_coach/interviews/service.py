@@ -82,7 +82,16 @@ class NewInterview:
 
 def new_interview_id() -> str:
     """128 random bits, URL-safe: ids are unguessable and double as capability-free keys."""
-    return secrets.token_urlsafe(16)
+    return _id_text(secrets.token_bytes(16))
+
+
+def _id_text(raw: bytes) -> str:
+    """URL-safe base64 of ``raw`` that never starts with ``-``: a command line would read
+    such an id as an option (one in 64 did). A leading ``-`` is the top six bits 111110;
+    flipping the top bit turns it into ``e`` and costs the id well under one bit."""
+    if raw[0] >> 2 == 0b111110:
+        raw = bytes([raw[0] ^ 0x80]) + raw[1:]
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def new_request_key() -> str:
@@ -101,7 +110,7 @@ def interview_id_for(user_id: int, request_key: str) -> str:
     the user id in the hash keeps two users' keys from ever meeting.
     """
     digest = hashlib.sha256(f"interview:{user_id}:{request_key}".encode()).digest()[:16]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return _id_text(digest)
 
 
 async def create_interview(

@@ -10,10 +10,11 @@ from enum import IntEnum
 
 from interview_coach.errors import (
     AppError,
-    Conflict,
     ExpiredTicket,
+    InterviewOver,
     InvalidTicket,
     NotFound,
+    OtherInterviewInProgress,
     ValidationFailed,
 )
 
@@ -60,19 +61,6 @@ class ServerRestarting(RealtimeError):
     status_code = 503
     code = "restarting"
     close_code = CloseCode.SERVICE_RESTART
-
-
-class InterviewOver(Conflict):
-    """The interview is COMPLETED (or ERROR): nothing to join."""
-
-    status_code = 410
-    code = "interview_over"
-
-
-class OtherInterviewInProgress(Conflict):
-    """The user must finish or rejoin their in-progress interview before starting another."""
-
-    code = "other_interview_in_progress"
 
 
 _CODES: tuple[tuple[type[AppError], CloseCode], ...] = (

@@ -62,25 +62,30 @@ class Limits:
 
 
 class AudioRateLimiter:
-    """Token bucket over audio bytes: ``factor`` x real time, with ``burst`` seconds banked.
+    """Audio budget since the start: ``factor`` x the time live, plus ``burst`` seconds.
 
-    Lets a client catch up after a network stall, but not stream faster than speech for
-    long (a flood costs the server CPU and memory for nothing).
+    It judges what the client *sent* in total against the time since the session went
+    live, not the gaps between arrivals: when the server stalls (a slow handler, a model
+    loading, a GC pause), audio piles up in the socket and then arrives as one burst, yet a
+    client that sent in real time is still within its budget. A client that really streams
+    faster than ``factor`` x real time exhausts the budget and is refused (a flood costs the
+    server CPU and memory for nothing). The burst covers audio captured while connecting.
     """
 
     def __init__(self, sample_rate: int, factor: float, burst_seconds: float, now: float) -> None:
-        real_time = sample_rate * BYTES_PER_SAMPLE
-        self._rate = real_time * factor
-        self._capacity = real_time * burst_seconds
-        self._tokens = self._capacity
-        self._last = now
+        self._bytes_per_second = sample_rate * BYTES_PER_SAMPLE
+        self._factor = factor
+        self._burst_seconds = burst_seconds
+        self._started = now
+        self._sent = 0
 
     def allow(self, size: int, now: float) -> bool:
-        self._tokens = min(self._capacity, self._tokens + (now - self._last) * self._rate)
-        self._last = now
-        if size > self._tokens:
+        """Count ``size`` bytes arriving at ``now`` if they fit the budget."""
+        live_seconds = max(0.0, now - self._started)
+        budget = (live_seconds * self._factor + self._burst_seconds) * self._bytes_per_second
+        if self._sent + size > budget:
             return False
-        self._tokens -= size
+        self._sent += size
         return True
 
 

@@ -23,9 +23,9 @@ from websockets.typing import Origin
 from interview_coach.errors import AppError
 from interview_coach.interviewer.base import InterviewerFactory
 from interview_coach.interviewer.engines import interviewer_factory as configured_interviewer
+from interview_coach.interviews.admission import admit
 from interview_coach.interviews.speech.processor import speech_activity
 from interview_coach.realtime import logs, messages
-from interview_coach.realtime.admission import admit, check_ticket_scope
 from interview_coach.realtime.errors import (
     CloseCode,
     ProtocolViolation,
@@ -82,6 +82,8 @@ class RealtimeServer:
         self._limits = Limits.from_settings(self.settings)
         self._server: Server | None = None
         self._sweeper_task: asyncio.Task[None] | None = None
+        self.refusals = logs.RefusalLog()
+        self._refusals_task: asyncio.Task[None] | None = None
         self._opening: set[_Opening] = set()
         self._stopping = False
         self._stopped = asyncio.Event()
@@ -102,11 +104,15 @@ class RealtimeServer:
             ping_interval=settings.ping_interval_seconds,
             ping_timeout=settings.ping_interval_seconds,
             process_request=_health_check,
+            process_response=self._count_rejected_handshake,
+            logger=logs.wire_log,
             server_header=None,
             backlog=LISTEN_BACKLOG,
         )
         self.port = int(self._server.sockets[0].getsockname()[1])
-        self._sweeper_task = asyncio.get_running_loop().create_task(self.sweeper.run())
+        loop = asyncio.get_running_loop()
+        self._sweeper_task = loop.create_task(self.sweeper.run())
+        self._refusals_task = loop.create_task(self.refusals.run())
         logs.event("server.listening", host=host, port=self.port)
         return self.port
 
@@ -130,6 +136,9 @@ class RealtimeServer:
         await self._server.wait_closed()
         if self._sweeper_task is not None:
             await self._sweeper_task
+        if self._refusals_task is not None:
+            self._refusals_task.cancel()
+        self.refusals.flush()
         self._stopped.set()
         logs.event("server.stopped", audio_chunks=self.sessions.audio_chunks_total)
 
@@ -171,13 +180,13 @@ class RealtimeServer:
                 CloseCode.POLICY_VIOLATION, "The first message must be a StartRequest."
             )
         ticket = self.resources.tickets.verify(request.auth_token)
-        check_ticket_scope(ticket, request.interview_id)
+        ticket.require_interview(request.interview_id)
         async with self.sessions.user_lock(ticket.user_id):
             previous = self.sessions.get(ticket.interview_id)
             if previous is not None and previous.user_id == ticket.user_id:
                 await previous.replace()
             async with self.resources.sessions() as db:
-                admission = await admit(db, ticket)
+                admission = await admit(db, ticket.user_id, ticket.interview_id)
             session = LiveSession(
                 SessionDeps(
                     self.resources, self.sessions, self.interviewer_factory, self.audio_processors
@@ -200,10 +209,22 @@ class RealtimeServer:
     ) -> None:
         """Send ``Error`` with the close code, then close with it."""
         code = close_code_for(error)
-        logs.event("session.refused", code=int(code), reason=error.code, remote=transport.remote)
+        self.refusals.refused(code=int(code), reason=error.code, remote=transport.remote)
         with suppress(TransportClosed):
             await transport.send(core.encode(messages.error(code, error.message)))
         await transport.close(code, error.code)
+
+    def _count_rejected_handshake(
+        self, connection: ServerConnection, request: Request, response: Response
+    ) -> None:
+        """A handshake answered with an HTTP error (foreign Origin, not a WebSocket) is a
+        refusal too, logged and counted the same way."""
+        if response.status_code not in (http.HTTPStatus.SWITCHING_PROTOCOLS, http.HTTPStatus.OK):
+            self.refusals.refused(
+                code=response.status_code,
+                reason=f"http_{response.status_code}",
+                remote=WebSocketTransport(connection).remote,
+            )
 
 
 def _health_check(connection: ServerConnection, request: Request) -> Response | None:

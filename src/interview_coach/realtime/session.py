@@ -27,9 +27,9 @@ from interview_coach.interviewer.base import (
     SpokenLine,
 )
 from interview_coach.interviews import conversation_state, lifecycle, transcripts
+from interview_coach.interviews.admission import Admission
 from interview_coach.interviews.enums import EndReason, Speaker
 from interview_coach.realtime import logs, messages
-from interview_coach.realtime.admission import Admission
 from interview_coach.realtime.errors import CloseCode, ProtocolViolation
 from interview_coach.realtime.processors import (
     AudioProcessor,

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from interview_coach.errors import Conflict
 from interview_coach.interviews import service
-from interview_coach.interviews.enums import EndReason, InterviewStatus
 from interview_coach.interviews.lifecycle import FINISHED
-from interview_coach.resources import Resources
+from interview_coach.interviews.views import InterviewOut
 from interview_coach.web.deps import DbDep, ResourcesDep, UserDep
 
 router = APIRouter(prefix="/api", tags=["interviews"])
@@ -38,38 +35,15 @@ TICKET_ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-class InterviewOut(BaseModel):
+class TicketOut(BaseModel):
+    """``auth.tickets.IssuedTicket`` as the API answers it."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: str
-    status: InterviewStatus
-    job_title: str
-    job_description: str
-    resume: str
-    persona: str
-    duration_minutes: int
-    created_at: datetime
-    updated_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
-    end_reason: EndReason | None
-
-
-class TicketOut(BaseModel):
     token: str
     expires_in: int
     interview_id: str
     realtime_url: str
-
-    @classmethod
-    def issue(cls, resources: Resources, user_id: int, interview_id: str) -> TicketOut:
-        """A freshly signed ticket and the socket URL to use it on (the API and the CLI)."""
-        return cls(
-            token=resources.tickets.issue(user_id, interview_id),
-            expires_in=resources.tickets.max_age_seconds,
-            interview_id=interview_id,
-            realtime_url=resources.settings.realtime_url(),
-        )
 
 
 @router.get("/interviews/current", response_model=InterviewOut | None, responses=ERRORS)
@@ -102,4 +76,5 @@ async def issue_ticket(
     interview = await service.get_owned(db, user.id, interview_id)
     if interview.status in FINISHED:
         raise Conflict("This interview has already ended. Open its feedback instead.")
-    return TicketOut.issue(resources, user.id, interview.id)
+    grant = resources.tickets.grant(user.id, interview.id, resources.settings.realtime_url())
+    return TicketOut.model_validate(grant)
