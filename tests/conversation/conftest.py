@@ -60,13 +60,12 @@ async def start_spoken_server(
     """Servers on port 0 that share the loaded models; all stopped afterwards."""
     started: list[RealtimeServer] = []
 
-    async def factory(**overrides: Any) -> RealtimeServer:
+    async def factory(voice: VoiceEngines | None = None, **overrides: Any) -> RealtimeServer:
         res = dataclasses.replace(
             resources, settings=resources.settings.model_copy(update=overrides)
         )
-        server = RealtimeServer(
-            res, interviewer_factory=offline_factory(res.settings, voice_engines)
-        )
+        engines = voice or voice_engines
+        server = RealtimeServer(res, interviewer_factory=offline_factory(res.settings, engines))
         await server.start("127.0.0.1", 0)
         started.append(server)
         return server

@@ -8,6 +8,9 @@ checked by ear too: its audio goes back through the speech recogniser.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -16,11 +19,14 @@ from support import add_member
 from wer import word_error_rate
 
 from interview_coach.db.models import Interview, TranscriptEntry
+from interview_coach.feedback import material as material_module
+from interview_coach.feedback.engines import OfflineEngine
 from interview_coach.interviewer.persona import style_for
 from interview_coach.interviews import service
 from interview_coach.proto import interview_pb2 as pb
 from interview_coach.resources import Resources
 from interview_coach.voice.engines import VoiceEngines
+from interview_coach.voice.pool import InferencePool
 
 from .client import AI_RATE, RATE, Received, SpokenClient, is_final, is_kind
 from .conftest import JOB_DESCRIPTION, RESUME, ServerFactory
@@ -140,6 +146,32 @@ async def test_interviewer_speaks_listens_and_follows_up(
     assert replies, "reply latency is stored for interviewer lines that answer the user"
     assert all(0 < entry.reply_latency_ms < 5000 for entry in replies)  # type: ignore[operator]
     assert all(entry.end_ms is not None and entry.end_ms > entry.offset_ms for entry in lines)
+
+    # The feedback has the user's words: pace, fillers, quotes.
+    async with resources.sessions() as db:
+        interview = await db.get(Interview, interview_id)
+        assert interview is not None
+        material = await material_module.load(db, interview)
+    report = await OfflineEngine().generate(material)
+    assert report.overall.has_user_words
+    assert (
+        report.overall.words_per_minute is not None and 90 < report.overall.words_per_minute < 250
+    )
+    assert report.overall.fillers is not None
+    assert not report.overall.interviewer_timing_estimated
+    quotes = [
+        point.quote
+        for section in (
+            report.strengths,
+            report.content_and_structure,
+            report.communication_and_delivery,
+            report.things_to_improve,
+        )
+        for point in section
+        if point.quote
+    ]
+    user_text = " ".join(entry.text for entry in lines if entry.speaker == "USER")
+    assert quotes and all(quote.strip("…. ") in user_text for quote in quotes)
 
 
 def _assert_captions_lead_their_audio(client: SpokenClient, utterance_id: str) -> None:
@@ -261,3 +293,42 @@ async def test_restart_goes_on_from_the_same_question(
         assert reply.message.partial_transcript.text != greeting.message.partial_transcript.text
         ai_lines = [f.text for f in again.finals(pb.AI)]
         assert ai_lines.count(greeting.message.partial_transcript.text) == 1
+
+
+async def test_a_busy_server_delays_the_words_and_loses_none(
+    start_spoken_server: ServerFactory, resources: Resources, voice_engines: VoiceEngines
+) -> None:
+    """With its one inference worker held by other work, the session says the transcript is
+    delayed, keeps the socket and the audio going, then catches up with every word."""
+    pool = InferencePool(1, 16)
+    server = await start_spoken_server(voice=dataclasses.replace(voice_engines, pool=pool))
+    member = await add_member(resources)
+    interview_id, token = await seat_for(resources, member.id)
+    answer = await speech(voice_engines, OPENER_ANSWER)
+    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
+    try:
+        async with client.session(token, interview_id):
+            greeting = await next_ai_line(client, 0)
+            mark = client.index_of(greeting)
+            said = client.say(answer)
+            hog = asyncio.ensure_future(pool.run(time.sleep, 8.0))  # another session's burst
+            delayed = await client.wait_for(
+                is_notice(pb.SessionNotice.TRANSCRIPT_DELAYED), 15, mark
+            )
+            assert "nothing is lost" in delayed.message.session_notice.message
+            await said.wait()
+            await hog
+            caught_up = await client.wait_for(
+                is_notice(pb.SessionNotice.TRANSCRIPT_CAUGHT_UP), 15, client.index_of(delayed)
+            )
+            user_line = await client.wait_for(is_final(pb.USER), 20, mark)
+            assert client.index_of(user_line) > client.index_of(delayed)
+            assert word_error_rate(OPENER_ANSWER, user_line.message.partial_transcript.text) <= 0.25
+            assert caught_up.at >= delayed.at
+            assert not [r for r in client.received if r.kind == "error"]
+    finally:
+        pool.close()
+
+
+def is_notice(kind: int) -> Callable[[Received], bool]:
+    return lambda r: r.kind == "session_notice" and r.message.session_notice.kind == kind

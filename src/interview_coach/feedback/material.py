@@ -67,7 +67,8 @@ def material_from(interview: Interview, lines: list[Line], segments: list[Segmen
 
 
 def lines_from(entries: Iterable[TranscriptEntry]) -> list[Line]:
-    return [Line(entry.speaker, entry.text, entry.offset_ms) for entry in entries]
+    """Lines as stored; ``end_ms`` where the live session recorded it (migration 0003 on)."""
+    return [Line(entry.speaker, entry.text, entry.offset_ms, entry.end_ms) for entry in entries]
 
 
 async def load(session: AsyncSession, interview: Interview) -> Material:

@@ -67,6 +67,8 @@ CHUNK_MS = 40  # interviewer audio goes out in 40 ms chunks, like the user's
 # While the user talks without pausing, what they said so far is recognised this often, so
 # their line grows on the page (each call costs the recogniser's fixed ~0.6 CPU-s).
 PROGRESS_EVERY_MS = 2500
+# A recognition not back after this long means the server is busy: the page says so.
+TRANSCRIPT_LATE_SECONDS = 2.0
 # The latest stretch of "speech" compared with what the interviewer sent, for echo; a
 # barge-in needs this many checks in a row (one per chunk) to find a voice that is not
 # the echo, so one window that straddles a jump in playback timing cannot trigger it.
@@ -429,21 +431,26 @@ class OfflineInterviewer(Interviewer):
         return asyncio.ensure_future(self._transcribe(pcm))
 
     async def _transcribe(self, pcm: bytes) -> str:
-        pool = self._voice.pool
-        await self._tell_delay(pool.saturated)
+        """Recognise ``pcm`` in the pool; when the pool is busy for so long that the words
+        are late, the page is told (and told again when recognition has caught up)."""
+        job = asyncio.ensure_future(self._recognise_when_room(pcm))
         try:
-            text = await pool.run(self._voice.stt.transcribe, pcm, self._rate)
-        except PoolSaturated:
-            await self._tell_delay(True)
-            text = await self._retry_transcribe(pcm)
-        await self._tell_delay(pool.saturated)
+            done, _ = await asyncio.wait({job}, timeout=TRANSCRIPT_LATE_SECONDS)
+            if not done:
+                await self._tell_delay(True)
+            text = await job
+        finally:
+            job.cancel()
+        await self._tell_delay(self._voice.pool.saturated)
         return text.strip()
 
-    async def _retry_transcribe(self, pcm: bytes) -> str:
+    async def _recognise_when_room(self, pcm: bytes) -> str:
+        """A full queue is no failure: retry until there is room (the page is told)."""
         while True:
-            await asyncio.sleep(0.2)
             with contextlib.suppress(PoolSaturated):
                 return await self._voice.pool.run(self._voice.stt.transcribe, pcm, self._rate)
+            await self._tell_delay(True)
+            await asyncio.sleep(0.2)
 
     async def _tell_delay(self, delayed: bool) -> None:
         if delayed == self._delayed:
