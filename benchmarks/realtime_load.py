@@ -52,6 +52,7 @@ CHUNK_SECONDS = 0.04
 CHUNK = bytes((i * 7919) % 7 for i in range(int(RATE * CHUNK_SECONDS) * 2))
 SERVER_ENV = {
     # About 8 transcript updates a second while the interviewer speaks.
+    "INTERVIEW_COACH_INTERVIEWER_ENGINE": "mock",  # relay and storage cost, not speech
     "INTERVIEW_COACH_INTERVIEWER_DELAY_SECONDS": "0.5",
     "INTERVIEW_COACH_INTERVIEWER_WORD_SECONDS": "0.125",
     "INTERVIEW_COACH_INTERVIEWER_GAP_SECONDS": "1.0",
