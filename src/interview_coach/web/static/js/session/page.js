@@ -282,9 +282,22 @@ async function load() {
       fetchCurrentInterview(), queryMicrophonePermission(), fetchStatus(), probeOtherTabs(),
     ]);
     dispatch({ type: 'loaded', current, permission, status, openElsewhere });
+    if (state.phase === 'requestingPermissions') unlockAudioOnFirstGesture();
   } catch (error) {
     const status = Number(/** @type {{status?: number}} */ (error).status ?? 0);
     dispatch({ type: 'loadFailed', status, message: error instanceof Error ? error.message : '' });
+  }
+}
+
+/**
+ * A rejoin without a click (after a reload, microphone already allowed) has no gesture for
+ * the browser to start audio with: try now, and again at the first click or key press.
+ */
+function unlockAudioOnFirstGesture() {
+  voice.unlock();
+  const unlock = () => voice.unlock();
+  for (const type of ['pointerdown', 'keydown']) {
+    document.addEventListener(type, unlock, { once: true, capture: true });
   }
 }
 
