@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 import soxr
-from support import add_member
+from support import add_member, eventually
 from wer import word_error_rate
 
 from interview_coach.db.models import Interview, TranscriptEntry
@@ -93,14 +93,19 @@ async def test_interviewer_speaks_listens_and_follows_up(
     opener_answer = await speech(voice_engines, OPENER_ANSWER)
     no_outcome_answer = await speech(voice_engines, NO_OUTCOME_ANSWER)
     client = SpokenClient(f"ws://127.0.0.1:{server.port}")
+    client.loopback = True  # speakers beside the microphone: its own voice comes back
     async with client.session(token, interview_id):
         start = await client.wait_for(is_kind("start_response"), 10)
         assert start.message.start_response.interviewer_engine == "offline"
         assert start.message.start_response.ai_sample_rate_hertz == AI_RATE
 
-        # The greeting and the first question: spoken, captioned sentence by sentence.
+        # The greeting and the first question: spoken, captioned sentence by sentence, and
+        # not interrupted by its own echo.
         greeting = await next_ai_line(client, 0)
+        client.loopback = False
+        assert not [r for r in client.received if r.kind == "playback_cleared"]
         line = greeting.message.partial_transcript
+        assert line.text == _partials_of(client, line.utterance_id)[-1], "said in full"
         audio = client.audio_of(line.utterance_id)
         assert len(audio) / 2 / AI_RATE > 3.0, "the interviewer spoke its greeting aloud"
         assert word_error_rate(line.text, await heard_by_ear(voice_engines, audio)) <= 0.25
@@ -174,6 +179,16 @@ async def test_interviewer_speaks_listens_and_follows_up(
     assert quotes and all(quote.strip("…. ") in user_text for quote in quotes)
 
 
+def _partials_of(client: SpokenClient, utterance_id: str) -> list[str]:
+    return [
+        r.message.partial_transcript.text
+        for r in client.received
+        if r.kind == "partial_transcript"
+        and r.message.partial_transcript.utterance_id == utterance_id
+        and not r.message.partial_transcript.is_final
+    ]
+
+
 def _assert_captions_lead_their_audio(client: SpokenClient, utterance_id: str) -> None:
     """Each sentence's caption is sent just before that sentence's audio, never after."""
     seen_text = 0
@@ -217,14 +232,7 @@ async def test_speaking_over_the_interviewer_stops_it(
         ]
         assert late == [], "no audio of the cut line after PlaybackCleared"
         cut = await client.wait_for(is_final(pb.AI), 5)
-        partials = [
-            r.message.partial_transcript.text
-            for r in client.received
-            if r.kind == "partial_transcript"
-            and r.message.partial_transcript.utterance_id == utterance
-            and not r.message.partial_transcript.is_final
-        ]
-        full = partials[-1].split()
+        full = _partials_of(client, utterance)[-1].split()
         kept = cut.message.partial_transcript.text.split()
         assert 0 < len(kept) < len(full), "the stored line keeps only what was heard"
         assert full[: len(kept)] == kept
@@ -234,65 +242,58 @@ async def test_speaking_over_the_interviewer_stops_it(
     assert lines[0].text == cut.message.partial_transcript.text
 
 
-async def test_own_voice_through_the_speakers_does_not_interrupt(
-    start_spoken_server: ServerFactory, resources: Resources
-) -> None:
-    server = await start_spoken_server()
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
-    client.loopback = True
-    async with client.session(token, interview_id):
-        greeting = await next_ai_line(client, 0)
-        assert not [r for r in client.received if r.kind == "playback_cleared"]
-        client.loopback = False
-        partials = [
-            r.message.partial_transcript.text
-            for r in client.received
-            if r.kind == "partial_transcript" and not r.message.partial_transcript.is_final
-        ]
-        assert greeting.message.partial_transcript.text == partials[-1]
-        # Nor did the echo count as an answer: the interviewer waits, then prompts.
-        prompt = await next_ai_line(client, client.index_of(greeting) + 1, within=30)
-        assert prompt.message.partial_transcript.text in style_for(PERSONA).prompt
-    users = [
-        entry for entry in await stored_lines(resources, interview_id) if entry.speaker == "USER"
-    ]
-    assert users == []
-
-
-async def test_restart_goes_on_from_the_same_question(
+async def test_restart_and_drop_go_on_from_the_same_point(
     start_spoken_server: ServerFactory, resources: Resources, voice_engines: VoiceEngines
 ) -> None:
+    """A restart while the user thinks: back, the question is not asked again. Then a tab
+    closed mid-answer: what was said is stored, and back again the interviewer replies."""
     server = await start_spoken_server()
     member = await add_member(resources)
     interview_id, token = await seat_for(resources, member.id)
+    answer = await speech(voice_engines, OPENER_ANSWER)
     client = SpokenClient(f"ws://127.0.0.1:{server.port}")
     async with client.session(token, interview_id):
         greeting = await next_ai_line(client, 0)
-        await server.stop()  # a restart while the user thinks about the first question
+        await server.stop()
     async with resources.sessions() as db:
-        saved = (await db.get(Interview, interview_id, populate_existing=True)).interviewer_state  # type: ignore[union-attr]
-    assert saved is not None and saved["pending"] is None
+        stored = await db.get(Interview, interview_id, populate_existing=True)
+    assert stored is not None and stored.interviewer_state is not None
+    assert stored.interviewer_state["pending"] is None, "the question was said in full"
 
-    opener_answer = await speech(voice_engines, OPENER_ANSWER)
     restarted = await start_spoken_server()
-    token = resources.tickets.issue(member.id, interview_id)
     again = SpokenClient(f"ws://127.0.0.1:{restarted.port}")
-    async with again.session(token, interview_id):
+    async with again.session(resources.tickets.issue(member.id, interview_id), interview_id):
         start = await again.wait_for(is_kind("start_response"), 10)
         assert start.message.start_response.resumed
         resent = await again.wait_for(is_final(pb.AI), 5)
         assert resent.message.partial_transcript.text == greeting.message.partial_transcript.text
-        said = again.say(opener_answer)
-        await said.wait()
-        mark = len(again.received)
-        user_line = await again.wait_for(is_final(pb.USER), 20, after=mark - 200)
-        reply = await next_ai_line(again, again.index_of(user_line))
-        # No second greeting and no repeat of the first question: the next one.
-        assert reply.message.partial_transcript.text != greeting.message.partial_transcript.text
-        ai_lines = [f.text for f in again.finals(pb.AI)]
-        assert ai_lines.count(greeting.message.partial_transcript.text) == 1
+        again.say(answer)
+        await asyncio.sleep(len(answer) / 2 / RATE * 0.7)  # gone before the answer ends
+        assert [f.text for f in again.finals(pb.AI)] == [resent.message.partial_transcript.text]
+
+    async def answer_stored() -> bool:
+        lines = await stored_lines(resources, interview_id)
+        return any(entry.speaker == "USER" for entry in lines)
+
+    await eventually(answer_stored, 15)
+    lines = await stored_lines(resources, interview_id)
+    kept = next(entry for entry in lines if entry.speaker == "USER")
+    assert "engineer" in kept.text.lower()
+
+    third = SpokenClient(f"ws://127.0.0.1:{restarted.port}")
+    async with third.session(resources.tickets.issue(member.id, interview_id), interview_id):
+        await third.wait_for(is_kind("start_response"), 10)
+        reply = await third.wait_for(
+            lambda r: (
+                is_final(pb.AI)(r)
+                and r.message.partial_transcript.text != greeting.message.partial_transcript.text
+            ),
+            LONG_LINE_WAIT,
+        )
+    stored_ids = {f"u{entry.sequence}" for entry in lines}
+    assert reply.message.partial_transcript.utterance_id not in stored_ids, "a new line"
+    ai_lines = [entry.text for entry in await stored_lines(resources, interview_id)]
+    assert ai_lines.count(greeting.message.partial_transcript.text) == 1, "never asked twice"
 
 
 async def test_a_busy_server_delays_the_words_and_loses_none(

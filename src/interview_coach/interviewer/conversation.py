@@ -156,6 +156,7 @@ class OfflineInterviewer(Interviewer):
         self._floor_ms = 0  # phrases that start before this are not the user's turn
         self._delayed = False
         self._sink: InterviewerSink | None = None
+        self._turn: _Transcript | None = None  # the user's turn being listened to
 
     # ------------------------------------------------------------ the audio pump's side
 
@@ -173,7 +174,16 @@ class OfflineInterviewer(Interviewer):
             self._check_barge_in()
 
     async def close(self, offset_ms: int) -> None:
-        return None
+        """The connection ended (a drop, End, the time limit): an answer being given is
+        recognised and stored, so nothing said is lost and a rejoin replies to it."""
+        turn = self._turn
+        if turn is None or turn.start_ms is None or self._sink is None:
+            return
+        end_ms = self._hearing.position_ms if self._hearing.speaking else turn.end_ms
+        pcm = self._hearing.phrase_audio(turn.start_ms, end_ms)
+        text = (await self._recognise_when_room(pcm)).strip()
+        if text:
+            await self._sink.user_final(text, turn.start_ms, end_ms)
 
     def _check_barge_in(self) -> None:
         since = self._speaking_since_ms
@@ -362,7 +372,7 @@ class OfflineInterviewer(Interviewer):
     async def _listen(self) -> tuple[Answer | Silence, float | None]:
         """Wait for the user's turn to end; returns it and when (loop time) their speech
         ended, or a Silence when they said nothing for ``answer_wait_seconds``."""
-        turn = _Transcript()
+        turn = self._turn = _Transcript()
         waiting_since = self._loop.time()
         recognising: asyncio.Task[str] | None = None
         shown = ""
@@ -409,7 +419,8 @@ class OfflineInterviewer(Interviewer):
                 turn.text = await recognising
             if turn.text:
                 return await self._answered(turn)
-            turn, recognising, shown = _Transcript(), None, ""  # no words: a cough, noise
+            recognising, shown = None, ""
+            turn = self._turn = _Transcript()  # no words: a cough, noise
             waiting_since = self._loop.time()
 
     def _silence_timeout(self, turn: _Transcript, waiting_since: float) -> float:
@@ -461,6 +472,7 @@ class OfflineInterviewer(Interviewer):
 
     async def _answered(self, turn: _Transcript) -> tuple[Answer, float]:
         assert turn.start_ms is not None
+        self._turn = None
         await self._out.user_final(turn.text, turn.start_ms, turn.end_ms)
         behind_ms = self._hearing.position_ms - turn.end_ms
         speech_end = self._loop.time() - behind_ms / 1000
