@@ -369,3 +369,20 @@ def test_settings_defaults_match_the_issue() -> None:
     assert defaults["host"].default == "127.0.0.1"
     assert defaults["web_port"].default == 3000
     assert defaults["realtime_port"].default == 3001
+
+
+def test_serve_with_a_missing_model_fails_at_start_naming_the_setting(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A broken voice setting stops `serve` before it listens, never mid-interview."""
+    env = {**os.environ, **cli_env, "INTERVIEW_COACH_STT_MODEL": str(tmp_path / "no-model")}
+    done = subprocess.run(
+        [str(COMMAND), "serve", "--web-port", "0", "--realtime-port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "INTERVIEW_COACH_STT_MODEL" in done.stderr
+    assert "http://" not in done.stdout, "nothing was served"
