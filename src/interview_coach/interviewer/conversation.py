@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from interview_coach.config import Settings
 from interview_coach.interviewer.base import (
@@ -59,7 +59,7 @@ from interview_coach.voice.base import split_sentences
 from interview_coach.voice.engines import VoiceEngines
 from interview_coach.voice.errors import PoolSaturated
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STATE_VERSION = 1
 BYTES_PER_SAMPLE = 2
@@ -328,9 +328,7 @@ class OfflineInterviewer(Interviewer):
 
     def _synthesise(self, sentence: str) -> asyncio.Future[bytes]:
         tts = self._voice.tts
-        return asyncio.ensure_future(
-            self._voice.pool.run(tts.synthesize, sentence, self._output_rate)
-        )
+        return asyncio.ensure_future(self._when_room(tts.synthesize, sentence, self._output_rate))
 
     async def _stream(self, pcm: bytes, started: float, sent_ms: int) -> tuple[int, bool]:
         """Send ``pcm`` in chunks, ``lead_ms`` ahead of real time; stop on a barge-in."""
@@ -456,10 +454,14 @@ class OfflineInterviewer(Interviewer):
         return text.strip()
 
     async def _recognise_when_room(self, pcm: bytes) -> str:
-        """A full queue is no failure: retry until there is room (the page is told)."""
+        return await self._when_room(self._voice.stt.transcribe, pcm, self._rate)
+
+    async def _when_room(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run in the pool; a full queue is no failure: retry until there is room (the page
+        is told the transcript is delayed meanwhile)."""
         while True:
             with contextlib.suppress(PoolSaturated):
-                return await self._voice.pool.run(self._voice.stt.transcribe, pcm, self._rate)
+                return await self._voice.pool.run(fn, *args)
             await self._tell_delay(True)
             await asyncio.sleep(0.2)
 
