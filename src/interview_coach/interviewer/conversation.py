@@ -64,9 +64,13 @@ T = TypeVar("T")
 STATE_VERSION = 1
 BYTES_PER_SAMPLE = 2
 CHUNK_MS = 40  # interviewer audio goes out in 40 ms chunks, like the user's
-# While the user talks without pausing, what they said so far is recognised this often, so
-# their line grows on the page (each call costs the recogniser's fixed ~0.6 CPU-s).
-PROGRESS_EVERY_MS = 2500
+# While the user talks, the answer is cut at gaps between words into parts of at least
+# this much speech, each recognised once as soon as it is cut: the page shows the line
+# growing, and the end of the turn has only the last part left (the recogniser costs a
+# fixed ~0.6 CPU-s a call, whatever the length, plus its decoding of each word once).
+PART_MS = 2500
+# With no gap between words for this long, the answer is cut anyway.
+FORCED_CUT_MS = 8000
 # A recognition not back after this long means the server is busy: the page says so.
 TRANSCRIPT_LATE_SECONDS = 2.0
 # The latest stretch of "speech" compared with what the interviewer sent, for echo; a
@@ -82,9 +86,10 @@ DELAYED_MESSAGE = (
 
 @dataclass(frozen=True)
 class _Progress:
-    """The user is still talking at ``end_ms``: time to show what they said so far."""
+    """The user is still talking; ``end_ms`` is a place to cut what came before."""
 
     end_ms: int
+    between_words: bool
 
 
 @dataclass(frozen=True)
@@ -113,17 +118,39 @@ class ConversationTimings:
 
 
 class _Transcript:
-    """The user's current turn: committed phrases' text plus the phrase being recognised."""
+    """The user's current turn: its parts, each recognised once, in order."""
 
     def __init__(self) -> None:
         self.start_ms: int | None = None
-        self.end_ms = 0
+        self.end_ms = 0  # where the last finished phrase ended
         self.speech_ms = 0
-        self.text = ""
+        self.cut_ms = 0  # audio before this is in a part already
+        self.parts: list[asyncio.Task[str]] = []
+        self.open = False  # speech heard since the last finished phrase
 
     def begin(self, start_ms: int) -> None:
         if self.start_ms is None:
-            self.start_ms = start_ms
+            self.start_ms = self.cut_ms = start_ms
+
+    def text_so_far(self) -> str:
+        """The parts recognised so far, up to the first one still running."""
+        done: list[str] = []
+        for part in self.parts:
+            if not part.done() or part.cancelled():
+                break
+            done.append(part.result())
+        return _joined(done)
+
+    async def text(self) -> str:
+        return _joined(await asyncio.gather(*self.parts))
+
+    def cancel(self) -> None:
+        for part in self.parts:
+            part.cancel()
+
+
+def _joined(parts: list[str]) -> str:
+    return " ".join(text for text in parts if text)
 
 
 class OfflineInterviewer(Interviewer):
@@ -149,7 +176,6 @@ class OfflineInterviewer(Interviewer):
         self._hearing = Hearing(sample_rate)
         self._echo = EchoReference(output_rate, sample_rate)
         self._heard: asyncio.Queue[Phrase | _Progress | int] = asyncio.Queue()
-        self._progress_ms = 0
         self._voice_checks = 0
         self._barge_in = asyncio.Event()
         self._speaking_since_ms: int | None = None  # user-audio time playback began
@@ -167,10 +193,11 @@ class OfflineInterviewer(Interviewer):
         if self._hearing.speaking:
             position = self._hearing.position_ms
             self._heard.put_nowait(position)
-            start = self._hearing.speech_start_ms or position
-            if position - max(start, self._progress_ms) >= PROGRESS_EVERY_MS:
-                self._progress_ms = position
-                self._heard.put_nowait(_Progress(position))
+            if heard.gap_ms is not None:
+                self._heard.put_nowait(_Progress(heard.gap_ms, between_words=True))
+            elif position - self._hearing.last_cut_ms >= FORCED_CUT_MS:
+                self._hearing.last_cut_ms = position
+                self._heard.put_nowait(_Progress(position, between_words=False))
             self._check_barge_in()
 
     async def close(self, offset_ms: int) -> None:
@@ -180,8 +207,9 @@ class OfflineInterviewer(Interviewer):
         if turn is None or turn.start_ms is None or self._sink is None:
             return
         end_ms = self._hearing.position_ms if self._hearing.speaking else turn.end_ms
-        pcm = self._hearing.phrase_audio(turn.start_ms, end_ms)
-        text = (await self._recognise_when_room(pcm)).strip()
+        if end_ms > turn.cut_ms:
+            self._cut(turn, end_ms, pad_end=True)
+        text = await turn.text()
         if text:
             await self._sink.user_final(text, turn.start_ms, end_ms)
 
@@ -372,7 +400,6 @@ class OfflineInterviewer(Interviewer):
         ended, or a Silence when they said nothing for ``answer_wait_seconds``."""
         turn = self._turn = _Transcript()
         waiting_since = self._loop.time()
-        recognising: asyncio.Task[str] | None = None
         shown = ""
         while True:
             try:
@@ -382,44 +409,64 @@ class OfflineInterviewer(Interviewer):
             except TimeoutError:
                 if turn.start_ms is None and not self._hearing.speaking:
                     return Silence(self._loop.time() - waiting_since), None
-                item = self._hearing.position_ms
+                item = None
             if turn.start_ms is None and self._hearing.speaking:
                 waiting_since = self._loop.time()  # talking is not silence
-            if isinstance(item, _Progress):
-                speech_start = self._hearing.speech_start_ms
-                if item.end_ms > self._floor_ms and speech_start is not None:
-                    turn.begin(max(speech_start, self._floor_ms))
-                    if recognising is None or recognising.done():
-                        recognising = self._recognise(turn, None, item.end_ms)
-                continue
-            if isinstance(item, Phrase):
-                if item.end_ms <= self._floor_ms:
-                    continue  # before the question ended: noise or our own echo
-                turn.begin(max(item.start_ms, self._floor_ms))
-                turn.speech_ms += item.end_ms - max(item.start_ms, self._floor_ms)
-                turn.end_ms = item.end_ms
-                recognising = self._recognise(turn, recognising, turn.end_ms)
-                continue
-            if recognising is not None and recognising.done() and not recognising.cancelled():
-                turn.text = recognising.result()
-                if turn.text != shown and turn.start_ms is not None:
-                    shown = turn.text
-                    await self._out.user_partial(shown, turn.start_ms)
-            if turn.start_ms is None or self._hearing.speaking:
+            self._follow(turn, item)
+            if turn.text_so_far() != shown and turn.start_ms is not None:
+                shown = turn.text_so_far()
+                await self._out.user_partial(shown, turn.start_ms)
+            if turn.start_ms is None or turn.open or self._hearing.speaking:
                 continue
             silence = self._hearing.position_ms - turn.end_ms
             needed = end_of_turn_silence_ms(
-                turn.text, self._timings.end_silence_ms, self._timings.open_end_silence_ms
+                shown, self._timings.end_silence_ms, self._timings.open_end_silence_ms
             )
             if silence < needed:
                 continue
-            if recognising is not None:
-                turn.text = await recognising
-            if turn.text:
-                return await self._answered(turn)
-            recognising, shown = None, ""
+            text = await turn.text()
+            if text:
+                return await self._answered(turn, text)
             turn = self._turn = _Transcript()  # no words: a cough, noise
+            shown = ""
             waiting_since = self._loop.time()
+
+    def _follow(self, turn: _Transcript, item: Phrase | _Progress | int | None) -> None:
+        """Update the turn with one thing heard: speech goes on (a position), a place to
+        cut between words, or a finished phrase (the pause after it ends a part)."""
+        if isinstance(item, int):
+            if turn.start_ms is not None and item > turn.end_ms:
+                turn.open = True
+        elif isinstance(item, _Progress):
+            start = self._hearing.speech_start_ms
+            if item.end_ms <= self._floor_ms or start is None:
+                return
+            turn.begin(max(start, self._floor_ms))
+            turn.open = True
+            if item.end_ms - turn.cut_ms >= (PART_MS if item.between_words else 0):
+                self._cut(turn, item.end_ms, pad_end=False)
+        elif isinstance(item, Phrase):
+            if item.end_ms <= self._floor_ms:
+                return  # before the question ended: noise or our own echo
+            start = max(item.start_ms, self._floor_ms)
+            turn.begin(start)
+            turn.speech_ms += item.end_ms - start
+            turn.end_ms = item.end_ms
+            turn.open = False
+            if item.end_ms > turn.cut_ms:
+                self._cut(turn, item.end_ms, pad_end=True)
+
+    def _cut(self, turn: _Transcript, end_ms: int, *, pad_end: bool) -> None:
+        """Send the turn's audio from its last cut to ``end_ms`` for recognition."""
+        pcm = self._hearing.phrase_audio(
+            turn.cut_ms,
+            end_ms,
+            pad_start=not turn.parts or turn.cut_ms == turn.end_ms,
+            pad_end=pad_end,
+        )
+        turn.parts.append(asyncio.ensure_future(self._transcribe(pcm)))
+        turn.cut_ms = end_ms
+        self._hearing.last_cut_ms = end_ms
 
     def _silence_timeout(self, turn: _Transcript, waiting_since: float) -> float:
         """How long to wait for the next thing heard: the answer wait before any speech,
@@ -427,17 +474,6 @@ class OfflineInterviewer(Interviewer):
         if turn.start_ms is None:
             return max(0.05, waiting_since + self._timings.answer_wait_seconds - self._loop.time())
         return self._timings.end_silence_ms / 1000 / 4
-
-    def _recognise(
-        self, turn: _Transcript, previous: asyncio.Task[str] | None, end_ms: int
-    ) -> asyncio.Task[str]:
-        """Transcribe the turn up to ``end_ms`` (the recogniser takes up to 30 s at the
-        same cost), replacing a recognition of less of it that is still running."""
-        if previous is not None and not previous.done():
-            previous.cancel()
-        assert turn.start_ms is not None
-        pcm = self._hearing.phrase_audio(turn.start_ms, end_ms)
-        return asyncio.ensure_future(self._transcribe(pcm))
 
     async def _transcribe(self, pcm: bytes) -> str:
         """Recognise ``pcm`` in the pool; when the pool is busy for so long that the words
@@ -472,13 +508,13 @@ class OfflineInterviewer(Interviewer):
         kind = NoticeKind.TRANSCRIPT_DELAYED if delayed else NoticeKind.TRANSCRIPT_CAUGHT_UP
         await self._out.notice(kind, DELAYED_MESSAGE if delayed else "")
 
-    async def _answered(self, turn: _Transcript) -> tuple[Answer, float]:
+    async def _answered(self, turn: _Transcript, text: str) -> tuple[Answer, float]:
         assert turn.start_ms is not None
         self._turn = None
-        await self._out.user_final(turn.text, turn.start_ms, turn.end_ms)
+        await self._out.user_final(text, turn.start_ms, turn.end_ms)
         behind_ms = self._hearing.position_ms - turn.end_ms
         speech_end = self._loop.time() - behind_ms / 1000
-        return Answer(turn.text, turn.speech_ms / 1000), speech_end
+        return Answer(text, turn.speech_ms / 1000), speech_end
 
 
 def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:

@@ -19,6 +19,9 @@ from interview_coach.interviews.speech.segmenter import SpeechSegmenter
 PHRASE_PAUSE_MS = 300
 # A frame voiced this recently means the user is talking now (not pausing).
 VOICED_NOW_MS = 60
+# Unvoiced this long inside speech is a gap between words or sentences: a safe place to cut
+# the answer into parts that are recognised while the user goes on.
+WORD_GAP_MS = 120
 # Audio kept around each phrase for the recogniser: the detector clips soft word edges.
 PHRASE_PADDING_MS = 150
 # Audio older than this (before the current turn) is dropped; a turn longer than this is
@@ -67,6 +70,8 @@ class Heard:
 
     speech_started_ms: int | None = None
     phrases: list[Phrase] = field(default_factory=list)
+    # A short gap between words inside speech, where the audio can be cut for recognition.
+    gap_ms: int | None = None
 
 
 class PcmWindow:
@@ -113,6 +118,8 @@ class Hearing:
         self._segmenter = SpeechSegmenter(WebRtcDetector(sample_rate), hangover_ms=phrase_pause_ms)
         self.audio = PcmWindow(sample_rate)
         self.last_speech_end_ms = 0
+        self._gap_after_ms = -1  # the voiced frame whose following gap was reported
+        self.last_cut_ms = 0  # where the listener last cut the audio for recognition
 
     @property
     def speaking(self) -> bool:
@@ -141,11 +148,19 @@ class Hearing:
             was_speaking = False
         if self.speaking and not was_speaking:
             heard.speech_started_ms = self.speech_start_ms
+        voiced = self._segmenter.last_voiced_ms
+        in_gap = self.speaking and self.position_ms - voiced >= WORD_GAP_MS
+        if in_gap and voiced != self._gap_after_ms:
+            self._gap_after_ms = voiced
+            heard.gap_ms = voiced + WORD_GAP_MS // 2
         self.audio.forget_before(self.position_ms - KEPT_AUDIO_MS)
         return heard
 
-    def phrase_audio(self, start_ms: int, end_ms: int) -> bytes:
-        return self.audio.cut(start_ms - PHRASE_PADDING_MS, end_ms + PHRASE_PADDING_MS)
+    def phrase_audio(self, start_ms: int, end_ms: int, *, pad_start: bool, pad_end: bool) -> bytes:
+        """The audio from ``start_ms`` to ``end_ms``, widened where it meets silence (the
+        detector clips soft word edges), exact where it was cut between words."""
+        start = start_ms - (PHRASE_PADDING_MS if pad_start else 0)
+        return self.audio.cut(start, end_ms + (PHRASE_PADDING_MS if pad_end else 0))
 
 
 def sounds_finished(text: str) -> bool:
