@@ -434,7 +434,7 @@ def bench_settings(workdir: Path) -> Settings:
     return Settings(
         data_dir=workdir / "data",
         database_url=url,
-        secret_key="benchmark-secret-key-not-for-production",  # type: ignore[arg-type]
+        secret_key="benchmark-secret-key-not-for-production",
         interviewer_engine="offline",
     )
 
