@@ -67,7 +67,7 @@ def material_from(interview: Interview, lines: list[Line], segments: list[Segmen
 
 
 def lines_from(entries: Iterable[TranscriptEntry]) -> list[Line]:
-    return [Line(entry.speaker, entry.text, entry.offset_ms) for entry in entries]
+    return [Line(entry.speaker, entry.text, entry.offset_ms, entry.end_ms) for entry in entries]
 
 
 async def load(session: AsyncSession, interview: Interview) -> Material:
