@@ -53,15 +53,32 @@ TRAILING_SILENCE_SECONDS = 30.0
 MAX_WER = 0.35  # the microphone path resamples 48 kHz to 16 kHz in the page's worklet
 LINE_WAIT_MS = 60_000
 
-# Logs each caption change with the samples played at that moment, and every provisional
-# user line, so transient states can be checked after they are gone.
+# Logs, from the real socket, how many interviewer samples had arrived when each partial
+# came (the audio queued before that sentence's); each caption change with the samples played
+# at that moment; and every provisional user line: transient states, checked afterwards.
 WATCH_SESSION = """
 (() => {
-  window.__spoken = { captions: [], userPartials: [] };
+  const log = { captions: [], userPartials: [], markers: [] };
+  window.__spoken = log;
+  let received = 0;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        const message = JSON.parse(event.data);
+        if (message.audioChunk) received += atob(message.audioChunk.audioContent).length / 2;
+        const line = message.partialTranscript;
+        if (line && line.speaker === 'AI' && !line.isFinal) {
+          log.markers.push({ text: line.text, received });
+        }
+      });
+    }
+  };
   new MutationObserver(() => {
     const root = document.querySelector('[data-page=session]');
     if (!root) return;
-    const log = window.__spoken;
     const played = Number(root.dataset.interviewerPlayed || 0);
     const caption = document.querySelector('[data-caption]')?.textContent || '';
     if (caption && log.captions.at(-1)?.text !== caption) {
@@ -172,10 +189,13 @@ class SpokenInterview:
         self.greeting = greeting
         self.interview_id = ""
 
-    def start(self) -> None:
+    def open(self) -> None:
         self.interview_id = self.session.create_interview(JOB_TITLE, minutes=MINUTES)
         self.page.add_init_script(WATCH_SESSION)
         self.session.open(self.interview_id)
+        self.session.wait_phase("ready")
+
+    def start(self) -> None:
         self.page.locator("[data-action=start]").click()  # opens the microphone: the WAV starts
         self.session.wait_phase("live")
 
@@ -194,8 +214,15 @@ class SpokenInterview:
     def user_lines(self) -> Any:
         return self.page.locator("[data-transcript-log] [data-speaker=USER] .utterance-text")
 
-    def wait_user_partial(self) -> None:
-        self.page.locator("[data-speaker=USER][data-final=false]").wait_for(timeout=LINE_WAIT_MS)
+    def wait_user_partial(self, words: int = 1) -> None:
+        """Until the user's provisional line has at least ``words`` words."""
+        self.page.wait_for_function(
+            "n => { const line = document.querySelector("
+            "'[data-speaker=USER][data-final=false] .utterance-text');"
+            " return line && line.textContent.trim().split(/\\s+/).length >= n; }",
+            arg=words,
+            timeout=LINE_WAIT_MS,
+        )
 
     def wait_user_final(self) -> str:
         expect(self.user_lines()).to_have_count(1, timeout=LINE_WAIT_MS)
@@ -233,14 +260,15 @@ def stored_interview(server: LiveServer, interview_id: str) -> Interview:
     return found
 
 
-def assert_captions_follow_the_voice(captions: list[dict[str, Any]], greeting: Greeting) -> None:
-    """The caption showed each sentence in turn, only once the sentences before it had played
-    (85 %: Piper's timing varies a few per cent between runs), while the played count grew."""
-    shown = [entry for entry in captions if entry["text"] in greeting.sentences]
-    assert [entry["text"] for entry in shown] == list(greeting.sentences), captions
+def assert_captions_follow_the_voice(log: dict[str, Any], greeting: Greeting) -> None:
+    """The caption showed each sentence in turn, each only once the playhead had passed the
+    audio that arrived before that sentence's text (the page's gate), while playing grew."""
+    shown = [entry for entry in log["captions"] if entry["text"] in greeting.sentences]
+    assert [entry["text"] for entry in shown] == list(greeting.sentences), log["captions"]
     for index, entry in enumerate(shown[1:], 1):
-        before = sum(greeting.samples[:index])
-        assert entry["played"] >= 0.85 * before, (index, entry, before)
+        so_far = " ".join(greeting.sentences[: index + 1])
+        marker = next(each for each in log["markers"] if each["text"] == so_far)
+        assert marker["received"] > 0 and entry["played"] > marker["received"], (entry, marker)
     played = [entry["played"] for entry in shown]
     assert played == sorted(played) and played[-1] > played[0], shown
 
@@ -248,9 +276,13 @@ def assert_captions_follow_the_voice(captions: list[dict[str, Any]], greeting: G
 def test_a_spoken_interview_in_chromium(
     interview: SpokenInterview, live_server: LiveServer
 ) -> None:
-    """The greeting plays with captions in step; the WAV answer shows as a provisional line,
-    then a final one; the interviewer asks its next line; End mid-speech lands on feedback
-    with the user's words and pace."""
+    """The ready panel says what happens; the greeting plays with captions in step; the WAV
+    answer shows as a provisional line, then a final one; the interviewer asks its next line;
+    End mid-speech lands on feedback with the user's words, pace and real wait."""
+    interview.open()
+    checklist = interview.page.locator("[data-ready-checklist]")
+    expect(checklist).to_contain_text("stops if you start talking over it")
+    expect(checklist).to_contain_text("no audio leaves it")
     interview.start()
     greeting = interview.greeting
     interview.wait_caption(1)
@@ -264,7 +296,7 @@ def test_a_spoken_interview_in_chromium(
     log: dict[str, Any] = interview.page.evaluate("window.__spoken")
     assert log["userPartials"], "the user's line never showed as provisional"
     assert len(log["userPartials"][0]) < len(answer)
-    assert_captions_follow_the_voice(log["captions"], greeting)
+    assert_captions_follow_the_voice(log, greeting)
 
     audible = interview.counter("audible")
     interview.wait_next_line()
@@ -282,3 +314,6 @@ def test_a_spoken_interview_in_chromium(
     assert word_error_rate(ANSWER, user_line.inner_text()) <= MAX_WER
     pace = interview.page.locator("[data-figure=pace] dd")
     expect(pace).to_have_text(re.compile(r"^\d+ words/min$"))
+    # The answer began after the greeting had played: its stored end, not an estimate.
+    wait = interview.page.locator("[data-answer='1'] [data-label=Wait]")
+    expect(wait).to_have_text(re.compile(r"^\d+\.\d s$"))
