@@ -177,8 +177,7 @@ def test_barge_in_stops_the_voice_and_user_lines_show_once(
     )
     expect(user).to_have_count(1)
 
-    session.page.reload()
-    session.page.locator("[data-action=start]").click()  # Rejoin
+    session.page.reload()  # in progress, microphone allowed: the page rejoins by itself
     session.wait_phase("live")
     expect(session.page.locator("[data-transcript-log] [data-speaker=USER]")).to_have_count(1)
     expect(session.page.locator("[data-transcript-log] [data-speaker=AI]")).to_have_count(1)
