@@ -48,7 +48,7 @@ MIC_RATE = 48000  # Chromium's capture rate: the page's worklet resamples it to 
 AI_RATE = 24000  # the interviewer's audio, as StartResponse announces
 # From the Start click to the greeting's first sound (connect, first sentence synthesised),
 # and some room for a busy machine: the answer must not talk over the greeting.
-GREETING_MARGIN_SECONDS = 5.0
+GREETING_MARGIN_SECONDS = 7.0
 TRAILING_SILENCE_SECONDS = 30.0
 MAX_WER = 0.35  # the microphone path resamples 48 kHz to 16 kHz in the page's worklet
 LINE_WAIT_MS = 60_000
