@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy.engine import make_url
+from support import CHROMIUM, CHROMIUM_ARGS
 from voice.fixtures import voice_engines
 
 from interview_coach.auth.users import create_user
@@ -289,23 +290,6 @@ def _realtime_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    # The interviewer's voice plays without waiting for a gesture (the page still resumes
-    # its AudioContext on the Start click, which real browsers require).
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 
@@ -24,3 +25,21 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float) -> Non
     async with asyncio.timeout(within):
         while not await check():  # noqa: ASYNC110 (the database has no event to wait on)
             await asyncio.sleep(0.01)
+
+
+# Chromium for the browser tests: Debian's (Playwright cannot download its own here).
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    # The interviewer's voice plays without waiting for a gesture (the page still resumes
+    # its AudioContext on the Start click, which real browsers require).
+    "--autoplay-policy=no-user-gesture-required",
+]

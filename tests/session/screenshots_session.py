@@ -267,6 +267,7 @@ def scene_signed_out(s: SessionPage) -> None:
 SCENES: dict[str, Scene] = {
     "initializing": scene_initializing,
     "ready": scene_ready,
+    "ready-phone": phone(scene_ready),
     "ready-rejoin": scene_ready_rejoin,
     "ready-rejoin-phone": phone(scene_ready_rejoin),
     "open-in-another-tab": scene_open_elsewhere,

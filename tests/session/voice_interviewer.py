@@ -117,7 +117,7 @@ class VoiceControl:
             for text in parts[:-1]:
                 await sink.user_partial(text, 5000)
                 await asyncio.sleep(0.4)
-            await sink.user_final(parts[-1], 5000, 6000)
+            await sink.user_final(parts[-1], 5000, 5000 + 400 * len(parts))
             self.done.append("user_line")
 
         return step
