@@ -56,9 +56,10 @@ def test_pcm_window_cuts_by_time_and_restarts_after_a_gap() -> None:
 def _feed(hearing: Hearing, pcm: bytes, first_ms: int = 0) -> list[object]:
     events: list[object] = []
     for index in range(0, len(pcm), CHUNK):
+        was_speaking = hearing.speaking
         heard = hearing.feed(pcm[index : index + CHUNK].ljust(CHUNK, b"\0"), first_ms + index // 32)
-        if heard.speech_started_ms is not None:
-            events.append(("start", heard.speech_started_ms))
+        if hearing.speaking and not was_speaking and not heard.phrases:
+            events.append(("start", hearing.speech_start_ms))
         events.extend(heard.phrases)
     return events
 

@@ -13,9 +13,10 @@ loop). This module only orchestrates, as three cooperating parts:
   plays), sends each sentence's caption just before its audio, paces the audio in real
   time a little ahead of playback, and stops at once on a barge-in, keeping only the words
   the user heard;
-* ``_listen`` transcribes each phrase as soon as the user pauses (so the end of the turn
-  has only the last phrase left), shows the line growing, ends the turn after a silence
-  (longer when the words so far leave a sentence open) and prompts a silent user.
+* ``_listen`` cuts the answer at gaps between words and recognises each part once, as soon
+  as it is cut (so the end of the turn has only the last part left), shows the line
+  growing, ends the turn after a silence (longer when the words so far leave a sentence
+  open) and prompts a silent user.
 
 Where it is in the interview (plan, dialogue state, whether it is waiting for an answer)
 is saved through the sink after every turn, so a rejoin or a restart goes on from there.
@@ -55,6 +56,7 @@ from interview_coach.interviewer.turns import (
     end_of_turn_silence_ms,
 )
 from interview_coach.interviews.enums import Speaker
+from interview_coach.interviews.speech.detectors import BYTES_PER_SAMPLE
 from interview_coach.voice.base import split_sentences
 from interview_coach.voice.engines import VoiceEngines
 from interview_coach.voice.errors import PoolSaturated
@@ -62,7 +64,6 @@ from interview_coach.voice.errors import PoolSaturated
 T = TypeVar("T")
 
 STATE_VERSION = 1
-BYTES_PER_SAMPLE = 2
 CHUNK_MS = 40  # interviewer audio goes out in 40 ms chunks, like the user's
 # While the user talks, the answer is cut at gaps between words into parts of at least
 # this much speech, each recognised once as soon as it is cut: the page shows the line
@@ -144,10 +145,6 @@ class _Transcript:
     async def text(self) -> str:
         return _joined(await asyncio.gather(*self.parts))
 
-    def cancel(self) -> None:
-        for part in self.parts:
-            part.cancel()
-
 
 def _joined(parts: list[str]) -> str:
     return " ".join(text for text in parts if text)
@@ -183,6 +180,7 @@ class OfflineInterviewer(Interviewer):
         self._delayed = False
         self._sink: InterviewerSink | None = None
         self._turn: _Transcript | None = None  # the user's turn being listened to
+        self._last_cut_ms = 0  # where the user's audio was last cut for recognition
 
     # ------------------------------------------------------------ the audio pump's side
 
@@ -195,8 +193,8 @@ class OfflineInterviewer(Interviewer):
             self._heard.put_nowait(position)
             if heard.gap_ms is not None:
                 self._heard.put_nowait(_Progress(heard.gap_ms, between_words=True))
-            elif position - self._hearing.last_cut_ms >= FORCED_CUT_MS:
-                self._hearing.last_cut_ms = position
+            elif position - self._last_cut_ms >= FORCED_CUT_MS:
+                self._last_cut_ms = position
                 self._heard.put_nowait(_Progress(position, between_words=False))
             self._check_barge_in()
 
@@ -333,7 +331,7 @@ class OfflineInterviewer(Interviewer):
                 await sink.status(InterviewerState.SPEAKING)
                 if latency_from is not None:
                     latency_ms = round((started - latency_from) * 1000)
-            spoken.append((sentence, len(pcm) * 1000 // (self._output_rate * BYTES_PER_SAMPLE)))
+            spoken.append((sentence, self._duration_ms(pcm)))
             await sink.partial(" ".join(text for text, _ in spoken))
             sent_ms, interrupted = await self._stream(pcm, started, sent_ms)
             if interrupted:
@@ -354,6 +352,10 @@ class OfflineInterviewer(Interviewer):
             self._floor_ms = self._hearing.position_ms
         return text
 
+    def _duration_ms(self, pcm: bytes) -> int:
+        """How long interviewer audio plays."""
+        return len(pcm) * 1000 // (self._output_rate * BYTES_PER_SAMPLE)
+
     def _synthesise(self, sentence: str) -> asyncio.Future[bytes]:
         tts = self._voice.tts
         return asyncio.ensure_future(self._when_room(tts.synthesize, sentence, self._output_rate))
@@ -373,7 +375,7 @@ class OfflineInterviewer(Interviewer):
             part = pcm[first : first + chunk]
             await sink.audio(part)
             self._echo.sent(part, self._loop.time())
-            sent_ms += len(part) * 1000 // (self._output_rate * BYTES_PER_SAMPLE)
+            sent_ms += self._duration_ms(part)
         return sent_ms, self._barge_in.is_set()
 
     async def _until_played(self, started: float | None, sent_ms: int) -> bool:
@@ -466,7 +468,7 @@ class OfflineInterviewer(Interviewer):
         )
         turn.parts.append(asyncio.ensure_future(self._transcribe(pcm)))
         turn.cut_ms = end_ms
-        self._hearing.last_cut_ms = end_ms
+        self._last_cut_ms = end_ms
 
     def _silence_timeout(self, turn: _Transcript, waiting_since: float) -> float:
         """How long to wait for the next thing heard: the answer wait before any speech,

@@ -2,8 +2,9 @@
 
 ``Hearing`` classifies the user's audio with the same smoothed voice-activity detection as
 the timing metrics (``interviews.speech``), keeps the recent audio for speech-to-text, and
-reports, after each chunk, what changed: speech began, a phrase ended (a pause long enough
-to transcribe what came before it), and where the stream is. The conversation turns those
+reports, after each chunk, what changed: a phrase ended (a pause long enough to end a
+part), or a gap between words where the audio can be cut; whether the user is speaking,
+since when, and where the stream is, it answers at any time. The conversation turns those
 into decisions: an end of turn after a silence, a barge-in after sustained speech.
 """
 
@@ -66,9 +67,8 @@ class Phrase:
 
 @dataclass
 class Heard:
-    """What one chunk changed."""
+    """What one chunk changed (speech in progress is read from ``Hearing`` itself)."""
 
-    speech_started_ms: int | None = None
     phrases: list[Phrase] = field(default_factory=list)
     # A short gap between words inside speech, where the audio can be cut for recognition.
     gap_ms: int | None = None
@@ -117,9 +117,7 @@ class Hearing:
         self.sample_rate = sample_rate
         self._segmenter = SpeechSegmenter(WebRtcDetector(sample_rate), hangover_ms=phrase_pause_ms)
         self.audio = PcmWindow(sample_rate)
-        self.last_speech_end_ms = 0
         self._gap_after_ms = -1  # the voiced frame whose following gap was reported
-        self.last_cut_ms = 0  # where the listener last cut the audio for recognition
 
     @property
     def speaking(self) -> bool:
@@ -140,14 +138,9 @@ class Hearing:
 
     def feed(self, pcm: bytes, offset_ms: int) -> Heard:
         heard = Heard()
-        was_speaking = self.speaking
         self.audio.append(pcm, offset_ms)
         for segment in self._segmenter.feed(pcm, offset_ms):
             heard.phrases.append(Phrase(segment.start_ms, segment.end_ms))
-            self.last_speech_end_ms = segment.end_ms
-            was_speaking = False
-        if self.speaking and not was_speaking:
-            heard.speech_started_ms = self.speech_start_ms
         voiced = self._segmenter.last_voiced_ms
         in_gap = self.speaking and self.position_ms - voiced >= WORD_GAP_MS
         if in_gap and voiced != self._gap_after_ms:
