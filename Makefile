@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-# Debian packages the tests need; each installs a command of the same name.
-SYSTEM_PACKAGES := chromium espeak-ng sox
+# Debian packages the tests need; each installs a command of the same name
+# (haproxy: the load balancer of the multi-node test).
+SYSTEM_PACKAGES := chromium espeak-ng sox haproxy
 PORT ?=
 REALTIME_PORT ?=
 SERVE_PORTS := $(if $(PORT),--web-port $(PORT)) $(if $(REALTIME_PORT),--realtime-port $(REALTIME_PORT))

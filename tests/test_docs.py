@@ -60,16 +60,17 @@ def _make_dry_run(*argv: str) -> str:
 def test_readme_lists_the_prerequisites() -> None:
     """A first-time reader learns what to install and that `make test` may run apt-get."""
     section = README.split("## Prerequisites", 1)[1].split("\n## ", 1)[0]
-    for needed in ("Python 3.11", "Chromium", "espeak-ng", "sox", "apt-get"):
+    for needed in ("Python 3.11", "Chromium", "espeak-ng", "sox", "haproxy", "apt-get"):
         assert needed in section
 
 
 def test_system_deps_checks_every_tool_the_tests_need() -> None:
-    """`make system-deps` covers chromium, espeak-ng and sox (the speech tests need sox)."""
+    """`make system-deps` covers chromium, espeak-ng and sox (the speech tests need sox) and
+    haproxy (the load balancer in front of two real-time nodes)."""
     script = _make_dry_run("system-deps")
     loop = re.search(r"for package in ([^;]*);", script)
     assert loop is not None
-    assert set(loop.group(1).split()) == {"chromium", "espeak-ng", "sox"}
+    assert set(loop.group(1).split()) == {"chromium", "espeak-ng", "sox", "haproxy"}
 
 
 def test_make_run_takes_ports() -> None:

@@ -89,9 +89,28 @@ class Settings(BaseSettings):
     ping_interval_seconds: float = Field(
         default=20.0, description="WebSocket keepalive ping interval (and pong timeout)."
     )
-    interviewer_engine: Literal["offline", "mock"] = Field(
+    interviewer_engine: Literal["offline", "mock", "gemini-live", "openai-realtime"] = Field(
         default="offline",
-        description="Who interviews: offline (speech in and out, no network) or the spec's mock.",
+        description=(
+            "Who interviews: offline (speech in and out, no network), gemini-live, "
+            "openai-realtime, or the spec's mock."
+        ),
+    )
+    realtime_transport: Literal["websockets", "picows"] = Field(
+        default="websockets", description="WebSocket library of the real-time server."
+    )
+    realtime_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Real-time server processes on one port; default one per core.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        repr=False,  # may carry a password
+        description=(
+            "Redis shared by several processes or nodes (live sessions, sign-in limits); "
+            "unset: one process keeps them in memory."
+        ),
     )
     turn_end_silence_ms: int = Field(
         default=600, description="Silence that ends the user's turn after a finished sentence."
@@ -147,13 +166,17 @@ class Settings(BaseSettings):
         ),
     )
     # Voice engines (interview_coach.voice)
-    stt_engine: str = Field(default="faster-whisper", description="Speech to text: faster-whisper.")
+    stt_engine: str = Field(
+        default="faster-whisper", description="Speech to text: faster-whisper or openai-http."
+    )
     stt_model: str | None = Field(
         default=None,
         description="Whisper model name (e.g. base.en) or directory; default the packaged tiny.en.",
     )
     stt_language: str = Field(default="en", description="Language the user speaks.")
-    tts_engine: str = Field(default="piper", description="Text to speech: piper or espeak-ng.")
+    tts_engine: str = Field(
+        default="piper", description="Text to speech: piper, espeak-ng or openai-http."
+    )
     tts_voice: Path | None = Field(
         default=None, description="Piper .onnx voice file; default the packaged en_US-joe-medium."
     )
@@ -164,6 +187,68 @@ class Settings(BaseSettings):
     inference_max_queue: int = Field(
         default=16, ge=1, description="Inference jobs that may wait before new ones are refused."
     )
+    # AI providers (interview_coach.interviewer and feedback); keys are never printed.
+    provider_fallback: bool = Field(
+        default=True,
+        description="Go on with the offline interviewer when the AI provider fails or is refused.",
+    )
+    provider_connect_timeout_seconds: float = Field(
+        default=10.0, description="Time an AI provider has to accept a connection."
+    )
+    provider_reply_timeout_seconds: float = Field(
+        default=8.0, description="A provider reply later than this is abandoned for that turn."
+    )
+    provider_ca_file: Path | None = Field(
+        default=None,
+        description="Extra CA certificates trusted for provider connections (self-hosted servers).",
+    )
+    gemini_api_key: SecretStr | None = Field(default=None, description="Gemini API key.")
+    gemini_model: str = Field(
+        default="gemini-2.5-flash-native-audio-preview-09-2025",
+        description="Gemini Live model.",
+    )
+    gemini_base_url: str | None = Field(
+        default=None, description="Gemini API base URL; default Google's."
+    )
+    gemini_voice: str | None = Field(default=None, description="Gemini Live voice name.")
+    openai_api_key: SecretStr | None = Field(default=None, description="OpenAI API key.")
+    openai_base_url: str | None = Field(
+        default=None, description="OpenAI API base URL; default OpenAI's."
+    )
+    openai_realtime_model: str = Field(default="gpt-realtime", description="OpenAI Realtime model.")
+    openai_voice: str = Field(default="alloy", description="OpenAI Realtime voice.")
+    openai_turn_detection: Literal["server_vad", "semantic_vad"] = Field(
+        default="semantic_vad", description="How OpenAI Realtime decides the user's turn ended."
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description=(
+            "OpenAI-compatible chat endpoint (…/v1) that writes questions and follow-ups "
+            "for the offline interviewer; unset: the built-in planner."
+        ),
+    )
+    llm_model: str | None = Field(default=None, description="Chat model at the LLM endpoint.")
+    llm_api_key: SecretStr | None = Field(default=None, description="Key for the LLM endpoint.")
+    llm_timeout_seconds: float = Field(
+        default=6.0, description="A chat answer later than this falls back to the planner."
+    )
+    feedback_engine: Literal["offline", "llm"] = Field(
+        default="offline",
+        description="Who writes the feedback report: offline rules, or the LLM endpoint.",
+    )
+    feedback_timeout_seconds: float = Field(
+        default=120.0, description="A model-written report later than this shows the offline one."
+    )
+    speech_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible speech server (…/v1) for the openai-http STT/TTS engines.",
+    )
+    speech_api_key: SecretStr | None = Field(default=None, description="Key for the speech server.")
+    speech_stt_model: str = Field(
+        default="whisper-1", description="Model for /v1/audio/transcriptions."
+    )
+    speech_tts_model: str = Field(default="tts-1", description="Model for /v1/audio/speech.")
+    speech_tts_voice: str = Field(default="alloy", description="Voice for /v1/audio/speech.")
     database_pool_size: int = Field(
         default=20, description="PostgreSQL connections kept open per process."
     )
