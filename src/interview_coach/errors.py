@@ -85,3 +85,22 @@ class OtherInterviewInProgress(Conflict):
     """The user must finish or rejoin their in-progress interview before starting another."""
 
     code = "other_interview_in_progress"
+
+
+class ProviderUnavailable(AppError):
+    """An AI provider refused or could not be reached before the session began on it
+    (unreachable, wrong key, quota). ``message`` is safe to show: it never holds the key."""
+
+    status_code = 503
+    code = "provider_unavailable"
+
+    def __init__(self, provider: str, message: str) -> None:
+        super().__init__(message)
+        self.provider = provider
+
+
+class ProviderLost(ProviderUnavailable):
+    """The provider dropped mid-interview and could not be resumed: the session goes on
+    without it (the offline interviewer) from the stored transcript."""
+
+    code = "provider_lost"
