@@ -15,7 +15,6 @@ async def _echo(request: Request) -> JSONResponse:
 
 async def test_a_fake_app_answers_on_a_real_port() -> None:
     app = Starlette(routes=[Route("/v1/echo", _echo, methods=["POST"])])
-    async with serving(app) as base_url:
-        async with httpx.AsyncClient(base_url=base_url) as client:
-            answer = await client.post("/v1/echo", json={"a": 1})
+    async with serving(app) as base_url, httpx.AsyncClient(base_url=base_url) as client:
+        answer = await client.post("/v1/echo", json={"a": 1})
     assert answer.json() == {"got": {"a": 1}}
