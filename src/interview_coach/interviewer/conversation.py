@@ -18,6 +18,9 @@ loop). This module only orchestrates, as three cooperating parts:
   growing, ends the turn after a silence (longer when the words so far leave a sentence
   open) and prompts a silent user.
 
+With a chat endpoint configured, the plan and the follow-ups are worded by the model
+(``chat``, ``writer``), falling back to the planner's line for a turn it gets wrong.
+
 Where it is in the interview (plan, dialogue state, whether it is waiting for an answer)
 is saved through the sink after every turn, so a rejoin or a restart goes on from there.
 """
@@ -39,6 +42,7 @@ from interview_coach.interviewer.base import (
     InterviewerState,
     NoticeKind,
 )
+from interview_coach.interviewer.chat import ChatWriter
 from interview_coach.interviewer.dialogue import (
     Answer,
     DialogueState,
@@ -55,8 +59,10 @@ from interview_coach.interviewer.turns import (
     Phrase,
     end_of_turn_silence_ms,
 )
+from interview_coach.interviewer.writer import line_task
 from interview_coach.interviews.enums import Speaker
 from interview_coach.interviews.speech.detectors import BYTES_PER_SAMPLE
+from interview_coach.llm.client import ChatClient
 from interview_coach.voice.base import split_sentences
 from interview_coach.voice.engines import VoiceEngines
 from interview_coach.voice.errors import PoolSaturated
@@ -162,8 +168,12 @@ class OfflineInterviewer(Interviewer):
         sample_rate: int,
         output_rate: int,
         timings: ConversationTimings,
+        writer: ChatWriter | None = None,
     ) -> None:
         self._context = context
+        self._writer = writer
+        # What was said so far, for the model's prompt (the stored lines, then this visit's).
+        self._dialogue = [(line.speaker, line.text) for line in context.transcript]
         self._voice = voice
         self._rate = sample_rate
         self._output_rate = output_rate
@@ -236,7 +246,7 @@ class OfflineInterviewer(Interviewer):
 
     async def run(self, sink: InterviewerSink) -> None:
         self._sink = sink
-        plan, state, reply = self._restore()
+        plan, state, reply = await self._restore()
         before = state
         latency_from: float | None = None
         while True:
@@ -250,9 +260,21 @@ class OfflineInterviewer(Interviewer):
                     return
             event, latency_from = await self._listen()
             before = state
-            reply, state = respond(plan, state, event, self._remaining(), self._context.persona)
+            reply, state = await self._respond(plan, state, event)
 
-    def _restore(self) -> tuple[Plan, DialogueState, Reply | None]:
+    async def _respond(
+        self, plan: Plan, state: DialogueState, event: Answer | Silence
+    ) -> tuple[Reply, DialogueState]:
+        """The dialogue rules choose the move; the model, when there is one, words it
+        (THINKING meanwhile), and the rules' own words stand in for a bad or late answer."""
+        reply, after = respond(plan, state, event, self._remaining(), self._context.persona)
+        if self._writer is None or line_task(plan, after, reply) is None:
+            return reply, after
+        await self._out.status(InterviewerState.THINKING)
+        written = await self._writer.line(self._context, plan, after, reply, self._dialogue)
+        return written, after
+
+    async def _restore(self) -> tuple[Plan, DialogueState, Reply | None]:
         """Where to start: a new plan and its greeting; or, from the saved state, the line a
         restart cut short said again, the reply to an answer stored just before a restart,
         or (a question asked and not yet answered) nothing: listen on, never ask twice."""
@@ -266,6 +288,9 @@ class OfflineInterviewer(Interviewer):
                 context.persona,
                 context.duration_seconds,
             )
+            if self._writer is not None:
+                await self._out.status(InterviewerState.THINKING)
+                plan = await self._writer.plan(context, plan)
             reply, state = opening(plan, DialogueState())
             return plan, state, reply
         plan = Plan.from_dict(saved["plan"])
@@ -276,8 +301,7 @@ class OfflineInterviewer(Interviewer):
         last = context.transcript[-1] if context.transcript else None
         if last is not None and last.speaker is Speaker.USER:
             seconds = ((last.end_ms or last.offset_ms) - last.offset_ms) / 1000
-            answer = Answer(last.text, seconds)
-            reply, state = respond(plan, state, answer, self._remaining(), context.persona)
+            reply, state = await self._respond(plan, state, Answer(last.text, seconds))
             return plan, state, reply
         return plan, state, None
 
@@ -347,6 +371,7 @@ class OfflineInterviewer(Interviewer):
             text = " ".join(sentence for sentence, _ in spoken)
         self._speaking_since_ms = None
         await sink.final(text or "…", reply_latency_ms=latency_ms)
+        self._dialogue.append((Speaker.AI, text or "…"))
         await sink.status(InterviewerState.LISTENING)
         if not interrupted:
             self._floor_ms = self._hearing.position_ms
@@ -514,6 +539,7 @@ class OfflineInterviewer(Interviewer):
         assert turn.start_ms is not None
         self._turn = None
         await self._out.user_final(text, turn.start_ms, turn.end_ms)
+        self._dialogue.append((Speaker.USER, text))
         behind_ms = self._hearing.position_ms - turn.end_ms
         speech_end = self._loop.time() - behind_ms / 1000
         return Answer(text, turn.speech_ms / 1000), speech_end
@@ -535,8 +561,11 @@ def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:
 
 
 def offline_factory(settings: Settings, voice: VoiceEngines) -> InterviewerFactory:
-    """One engine per connection, sharing the process's loaded voice engines."""
+    """One engine per connection, sharing the process's loaded voice engines; with
+    ``llm_base_url`` set, the chat model words the plan and the follow-ups."""
     timings = ConversationTimings.from_settings(settings)
+    client = ChatClient.from_settings(settings)
+    writer = ChatWriter(client) if client is not None else None
 
     def create(context: InterviewContext) -> Interviewer:
         return OfflineInterviewer(
@@ -545,6 +574,7 @@ def offline_factory(settings: Settings, voice: VoiceEngines) -> InterviewerFacto
             sample_rate=context.sample_rate,
             output_rate=settings.interviewer_audio_sample_rate,
             timings=timings,
+            writer=writer,
         )
 
     return create

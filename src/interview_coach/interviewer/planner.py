@@ -9,7 +9,7 @@ budget below, which :mod:`.dialogue` uses too to keep the interview on time).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import zip_longest
@@ -353,10 +353,25 @@ def build_plan(
         QuestionKind.OPENER,
         pick(OPENERS[style.tone], seed, "opener").format(the_role=role.the_role),
     )
+    return fitted(greeting, opener, candidates, persona, duration_seconds)
+
+
+def fitted(
+    greeting: str,
+    opener: Question,
+    candidates: Iterable[Question],
+    persona: str,
+    duration_seconds: float,
+) -> Plan:
+    """A plan of as many ``candidates`` as fit the length at typical answer lengths, the
+    next ones in reserve, and the persona's wrap-up: the planner's own questions and a
+    language model's are fitted alike."""
+    style = style_for(persona)
+    queue = iter(candidates)
     budget = duration_seconds - speaking_seconds(greeting) - expected_seconds(opener)
     budget -= WRAP_UP_SECONDS
     main: list[Question] = []
-    for question in candidates:
+    for question in queue:
         if expected_seconds(question) > budget:
             reserve = [question]
             break
@@ -365,7 +380,7 @@ def build_plan(
     else:
         reserve = []
     wanted = max(MIN_RESERVE, len(main) // 3) - len(reserve)
-    reserve += [question for _, question in zip(range(wanted), candidates, strict=False)]
+    reserve += [question for _, question in zip(range(wanted), queue, strict=False)]
     closing = (
         Question(QuestionKind.CANDIDATE_QUESTIONS, CANDIDATE_QUESTIONS[style.tone]),
         Question(QuestionKind.CLOSE, CLOSES[style.tone]),
