@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from pydantic import BaseModel, SecretStr
-
 from fakes.http import serving
 from fakes.openai_chat import Answer, FakeChat, as_json
+from pydantic import BaseModel, SecretStr
+
 from interview_coach.config import Settings
 from interview_coach.llm.client import ChatClient, ChatFailed, ChatReplyInvalid, strict_schema
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from interview_coach.config import Settings
 from interview_coach.feedback.material import Material
 from interview_coach.feedback.offline import compose
 from interview_coach.feedback.report import Report
+from interview_coach.feedback.written import LlmEngine
+from interview_coach.llm.client import ChatClient
 
 
 class FeedbackEngine(Protocol):
@@ -34,13 +37,21 @@ class OfflineEngine:
         return compose(material, engine=self.name)
 
 
-ENGINES: dict[str, Callable[[], FeedbackEngine]] = {"offline": OfflineEngine}
-DEFAULT_ENGINE = "offline"
+def _llm(settings: Settings) -> FeedbackEngine:
+    return LlmEngine(ChatClient.from_settings(settings), settings.feedback_timeout_seconds)
+
+
+ENGINES: dict[str, Callable[[Settings], FeedbackEngine]] = {
+    "offline": lambda _settings: OfflineEngine(),
+    "llm": _llm,
+}
 
 # What each engine means to the person reading the report (its name means nothing to them).
 DESCRIPTIONS = {
     "offline": "Written automatically from when you spoke and what was transcribed, "
     "by fixed rules on this server (no AI model reads your interview)",
+    "llm": "Written by an AI language model from your transcript; the figures were measured "
+    "on this server by fixed rules",
 }
 
 
@@ -49,9 +60,11 @@ def describe(name: str) -> str:
     return DESCRIPTIONS.get(name, "Written automatically")
 
 
-def get_engine(name: str = DEFAULT_ENGINE) -> FeedbackEngine:
+def get_engine(settings: Settings) -> FeedbackEngine:
+    """The engine ``feedback_engine`` names."""
+    name = settings.feedback_engine
     try:
-        return ENGINES[name]()
+        return ENGINES[name](settings)
     except KeyError:
         known = ", ".join(sorted(ENGINES))
         raise ValueError(f"unknown feedback engine {name!r}; known: {known}") from None

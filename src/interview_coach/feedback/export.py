@@ -16,6 +16,7 @@ SECTIONS = (
     ("Strengths", "strengths"),
     ("Content and structure", "content_and_structure"),
     ("Communication and delivery", "communication_and_delivery"),
+    ("Presentation", "presentation"),
     ("Things to improve", "things_to_improve"),
 )
 
@@ -56,7 +57,8 @@ def to_markdown(view: FeedbackView, *, date: str) -> str:
 
 
 def _report(report: Report) -> list[str]:
-    out = ["## Summary", "", escape(report.summary), ""]
+    out = [f"> {escape(report.note)}", ""] if report.note else []
+    out += ["## Summary", "", escape(report.summary), ""]
     for title, name in SECTIONS:
         points: list[Point] = getattr(report, name)
         if not points:

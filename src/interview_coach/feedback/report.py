@@ -101,6 +101,10 @@ class Report(BaseModel):
     content_and_structure: list[Point]
     communication_and_delivery: list[Point]
     things_to_improve: list[Point]
+    # PrepPal's fifth part; reports stored before it existed have none.
+    presentation: list[Point] = Field(default_factory=list)
+    # Why this report is not the one the chosen engine was asked for (it fell back).
+    note: str | None = None
     overall: OverallFigures
     answers: list[AnswerFigures]
     headline: Headline

@@ -23,8 +23,17 @@ log = logging.getLogger(__name__)
 
 # Must stay below ``store.STALE_AFTER``, so a live generation is never taken over.
 GENERATION_TIMEOUT_SECONDS = 120.0
+# An engine's own limit (a model's ``feedback_timeout_seconds``) plus this: it falls back
+# to the offline report itself before the runner gives up on it.
+ENGINE_MARGIN_SECONDS = 15.0
 FAILED_MESSAGE = "We could not put your report together. Try again in a moment."
 TIMEOUT_MESSAGE = "Making your report took too long. Try again in a moment."
+
+
+def runner_timeout(engine_seconds: float) -> float:
+    """The runner's limit for an engine that stops itself after ``engine_seconds``."""
+    ceiling = store.STALE_AFTER.total_seconds() - ENGINE_MARGIN_SECONDS
+    return min(ceiling, max(GENERATION_TIMEOUT_SECONDS, engine_seconds + ENGINE_MARGIN_SECONDS))
 
 
 class FeedbackRunner:

@@ -23,7 +23,7 @@ from interview_coach.feedback.engines import describe, get_engine
 from interview_coach.feedback.export import to_markdown
 from interview_coach.feedback.formatting import clock
 from interview_coach.feedback.report import Report
-from interview_coach.feedback.runner import FeedbackRunner
+from interview_coach.feedback.runner import FeedbackRunner, runner_timeout
 from interview_coach.feedback.status import FeedbackStatus
 from interview_coach.interviews import service
 from interview_coach.web.deps import DbDep, UserDep, get_resources
@@ -41,8 +41,13 @@ def get_runner(request: Request) -> FeedbackRunner:
     state = request.app.state
     runner: FeedbackRunner | None = getattr(state, "feedback_runner", None)
     if runner is None:
-        engine = getattr(state, "feedback_engine", None) or get_engine()
-        runner = FeedbackRunner(get_resources(request).sessions, engine)
+        settings = get_resources(request).settings
+        engine = getattr(state, "feedback_engine", None) or get_engine(settings)
+        runner = FeedbackRunner(
+            get_resources(request).sessions,
+            engine,
+            timeout_seconds=runner_timeout(settings.feedback_timeout_seconds),
+        )
         state.feedback_runner = runner
     return runner
 
