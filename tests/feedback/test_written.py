@@ -17,9 +17,10 @@ from fakes.openai_chat import Answer, FakeChat, as_json, user_prompt
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from feedback.helpers import ClientFactory, InterviewFactory, runner_of
+from feedback.helpers import Client, ClientFactory, InterviewFactory, runner_of
 from feedback.scenarios import WITH_WORDS, material_of
 from interview_coach.config import Settings
+from interview_coach.db.models import Interview
 from interview_coach.feedback.offline import compose
 
 KEY = "sk-feedback-test-0a1b2c3d4e"
@@ -70,6 +71,22 @@ def settings(settings: Settings, chat: tuple[FakeChat, str]) -> Settings:
     )
 
 
+async def reported(
+    app: FastAPI,
+    new_client: ClientFactory,
+    make_interview: InterviewFactory,
+    fake: FakeChat,
+    answer: Answer,
+) -> tuple[Client, Interview]:
+    """A finished interview whose feedback the model (answering ``answer``) was asked for."""
+    fake.script.append(answer)
+    client = await new_client()
+    interview = await make_interview(client.user, WITH_WORDS)
+    await client.http.get(f"/interview/{interview.id}/feedback")
+    await runner_of(app).wait_idle()
+    return client, interview
+
+
 def section(html: str, key: str) -> str:
     match = re.search(rf'data-section="{key}".*?</section>', html, re.DOTALL)
     return match.group(0) if match else ""
@@ -84,11 +101,7 @@ async def test_the_model_writes_the_report_on_the_offline_figures(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     fake, _ = chat
-    fake.script.append(as_json(GOOD))
-    client = await new_client()
-    interview = await make_interview(client.user, WITH_WORDS)
-    await client.http.get(f"/interview/{interview.id}/feedback")
-    await runner_of(app).wait_idle()
+    client, interview = await reported(app, new_client, make_interview, fake, as_json(GOOD))
 
     api = (await client.http.get(f"/api/interviews/{interview.id}/feedback")).json()
     assert api["status"] == "READY", api
@@ -153,11 +166,7 @@ async def test_a_failed_model_shows_the_offline_report_with_a_note_and_retry(
     reason: str,
 ) -> None:
     fake, _ = chat
-    fake.script.append(answer)
-    client = await new_client()
-    interview = await make_interview(client.user, WITH_WORDS)
-    await client.http.get(f"/interview/{interview.id}/feedback")
-    await runner_of(app).wait_idle()
+    client, interview = await reported(app, new_client, make_interview, fake, answer)
 
     page = (await client.http.get(f"/interview/{interview.id}/feedback")).text
     assert 'data-state="ready"' in page
@@ -192,11 +201,7 @@ async def test_a_wrong_key_is_never_shown(
     caplog.set_level(logging.DEBUG)
     fake, _ = chat
     fake.key = "sk-the-server-expects-another"
-    fake.script.append(as_json(GOOD))
-    client = await new_client()
-    interview = await make_interview(client.user, WITH_WORDS)
-    await client.http.get(f"/interview/{interview.id}/feedback")
-    await runner_of(app).wait_idle()
+    client, interview = await reported(app, new_client, make_interview, fake, as_json(GOOD))
     page = (await client.http.get(f"/interview/{interview.id}/feedback")).text
     assert "the key was refused (401)" in page
     export = (await client.http.get(f"/interview/{interview.id}/feedback.md")).text

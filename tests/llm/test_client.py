@@ -123,3 +123,12 @@ def test_strict_schema_closes_nested_objects() -> None:
     schema = strict_schema(Outer)
     nested = schema["$defs"]["Greeting"]
     assert nested["additionalProperties"] is False and nested["required"] == ["text", "words"]
+
+
+async def test_a_model_the_server_does_not_have_is_named() -> None:
+    fake = FakeChat(KEY, "another-model", [as_json({"text": "Hi", "words": 1})])
+    async with serving(fake.app()) as url:
+        with pytest.raises(ChatFailed) as raised:
+            await client_for(url).ask(MESSAGES, Greeting)
+    assert "the endpoint or model was not found (404)" in raised.value.message
+    assert fake.requests[0]["model"] == MODEL
