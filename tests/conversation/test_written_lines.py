@@ -140,3 +140,33 @@ async def test_the_model_writes_the_plan_and_follow_ups_and_a_late_reply_falls_b
     assert stored["questions"][1]["text"] == FIRST
     assert "the planner's line is used: the model did not answer within 1.5 s" in caplog.text
     assert KEY not in caplog.text
+
+
+async def test_a_restart_asks_the_model_nothing_again(
+    start_spoken_server: ServerFactory, resources: Resources
+) -> None:
+    """The model's plan is in the saved state: back after a restart, it goes on from it."""
+    fake = FakeChat(KEY, MODEL, default=Answer(scripted))
+    async with serving(fake.app()) as url:
+        overrides: dict[str, Any] = {
+            "llm_base_url": f"{url}/v1",
+            "llm_model": MODEL,
+            "llm_api_key": SecretStr(KEY),
+        }
+        server = await start_spoken_server(**overrides)
+        member = await add_member(resources)
+        interview_id, token = await seat_for(resources, member.id)
+        client = SpokenClient(f"ws://127.0.0.1:{server.port}")
+        async with client.session(token, interview_id):
+            greeting = await next_ai_line(client, 0)
+            await server.stop()
+        assert greeting.message.partial_transcript.text == f"{GREETING} {OPENER}"
+
+        restarted = await start_spoken_server(**overrides)
+        again = SpokenClient(f"ws://127.0.0.1:{restarted.port}")
+        async with again.session(resources.tickets.issue(member.id, interview_id), interview_id):
+            start = await again.wait_for(is_kind("start_response"), 10)
+            assert start.message.start_response.resumed
+            resent = await again.wait_for(is_final(pb.AI), 5)
+            assert resent.message.partial_transcript.text == f"{GREETING} {OPENER}"
+    assert len(fake.requests) == 1, "only the first visit asked for the plan"
