@@ -46,9 +46,15 @@ def test_folder_does_not_import(folder: str, forbidden: str) -> None:
     assert wrong == []
 
 
-def test_voice_imports_only_config_and_errors() -> None:
-    """The speech engines know nothing of sessions, the database or the servers."""
-    allowed = ("interview_coach.config", "interview_coach.errors", "interview_coach.voice")
+def test_voice_imports_only_config_errors_and_http() -> None:
+    """The speech engines know nothing of sessions, the database or the servers (the speech
+    server's engines share the providers' HTTP client)."""
+    allowed = (
+        "interview_coach.config",
+        "interview_coach.errors",
+        "interview_coach.http_client",
+        "interview_coach.voice",
+    )
     wrong = sorted(
         f"{file} imports {module}"
         for file, module in _imports("voice")
