@@ -118,11 +118,12 @@ def _retry_delay(response: httpx.Response) -> float:
 
 
 def _unreachable(endpoint: Endpoint, error: Exception) -> ProviderHttpError:
-    log.warning("%s at %s unreachable: %s", endpoint.provider, endpoint.base_url, type(error))
+    name = type(error).__name__
+    log.warning("%s at %s unreachable: %s", endpoint.provider, endpoint.base_url, name)
     return ProviderHttpError(
         endpoint.provider,
         f"{endpoint.url_setting}: cannot reach the {endpoint.provider} at {endpoint.base_url} "
-        f"({type(error).__name__}); check the URL and that the server is running.",
+        f"({name}); check the URL and that the server is running.",
         field=endpoint.url_setting,
     )
 
