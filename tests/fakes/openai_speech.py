@@ -42,6 +42,7 @@ class FakeSpeechServer:
     faults: dict[str, list[int | str]] = field(default_factory=dict)
     heard: list[str] = field(default_factory=list)  # each transcription answered
     spoken: list[str] = field(default_factory=list)  # each input synthesised
+    audio: list[bytes] = field(default_factory=list)  # the 24 kHz PCM sent for each
     uploads: list[dict[str, object]] = field(default_factory=list)  # fields and WAV facts
     requests: int = 0
 
@@ -124,6 +125,7 @@ class FakeSpeechServer:
         audio = body.get("response_format", "mp3")
         pcm = await asyncio.to_thread(self.voice.tts.synthesize, text, OPENAI_PCM_RATE)
         self.spoken.append(text)
+        self.audio.append(pcm)
         if audio == "pcm":
             return Response(pcm, media_type="audio/pcm")
         if audio == "wav":

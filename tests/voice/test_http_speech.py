@@ -19,6 +19,7 @@ from wer import word_error_rate
 
 from interview_coach.config import Settings, env_name
 from interview_coach.http_client import ProviderHttpError
+from interview_coach.voice import doctor
 from interview_coach.voice.engines import VoiceEngines, load_voice_engines
 from interview_coach.voice.errors import ConfigurationError
 from voice.fixtures import VOICE_SETTINGS
@@ -203,3 +204,15 @@ def test_missing_url_names_the_setting() -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_voice_engines(http_settings("", speech_base_url=None))
     assert caught.value.field == "INTERVIEW_COACH_SPEECH_BASE_URL"
+
+
+async def test_doctor_speaks_and_hears_through_the_server(
+    fake: tuple[FakeSpeechServer, str],
+) -> None:
+    server, url = fake
+    report = await asyncio.to_thread(doctor.check, http_settings(url))
+    rows = {row["role"]: row for row in report["engines"]}
+    assert rows["stt"]["name"] == rows["tts"]["name"] == "openai-http"
+    assert url in rows["stt"]["model"] and "whisper-1" in rows["stt"]["model"]
+    assert word_error_rate(doctor.CHECK_LINE, report["heard"]) <= 0.25
+    assert doctor.CHECK_LINE in server.spoken and report["heard"] in server.heard
