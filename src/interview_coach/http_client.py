@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from interview_coach.errors import ProviderUnavailable
+from interview_coach.config import Settings, env_name
+from interview_coach.errors import ConfigurationError, ProviderUnavailable
 
 log = logging.getLogger(__name__)
 # Answers worth one more try: the request changed nothing on the server (transcribing,
@@ -50,6 +51,27 @@ class Endpoint:
         return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
 
 
+def endpoint_from(
+    settings: Settings, provider: str, *, url: str, key: str, reply_timeout: float
+) -> Endpoint:
+    """The endpoint whose URL and key are the settings named ``url`` and ``key``."""
+    base_url = getattr(settings, url)
+    if not base_url:
+        raise ConfigurationError(
+            f"{env_name(url)} is unset; set it to the {provider}'s …/v1 URL.", field=env_name(url)
+        )
+    return Endpoint(
+        provider=provider,
+        base_url=base_url,
+        key=getattr(settings, key),
+        url_setting=env_name(url),
+        key_setting=env_name(key),
+        connect_timeout=settings.provider_connect_timeout_seconds,
+        reply_timeout=reply_timeout,
+        ca_file=settings.provider_ca_file,
+    )
+
+
 def mask_key(key: SecretStr | None) -> str:
     """At most the key's first three and last four characters ("sk-…abcd")."""
     if key is None or not key.get_secret_value():
@@ -63,7 +85,14 @@ def async_client(endpoint: Endpoint) -> httpx.AsyncClient:
     verify: ssl.SSLContext | bool = True
     if endpoint.ca_file is not None:
         verify = ssl.create_default_context()
-        verify.load_verify_locations(cafile=str(endpoint.ca_file))
+        try:
+            verify.load_verify_locations(cafile=str(endpoint.ca_file))
+        except (OSError, ssl.SSLError) as error:
+            raise ConfigurationError(
+                f"{env_name('provider_ca_file')}: cannot read CA certificates from "
+                f"{endpoint.ca_file} ({type(error).__name__}); give a PEM file or unset it.",
+                field=env_name("provider_ca_file"),
+            ) from None
     headers = {}
     if endpoint.key is not None and endpoint.key.get_secret_value():
         headers["Authorization"] = f"Bearer {endpoint.key.get_secret_value()}"

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from fakes.http import serving
+from interview_coach.voice.audio import pcm16_samples, wav_bytes
 from interview_coach.voice.engines import VoiceEngines
 
 KEY = "sk-test-fake-speech-0123456789abcd"
@@ -129,7 +130,8 @@ class FakeSpeechServer:
         if audio == "pcm":
             return Response(pcm, media_type="audio/pcm")
         if audio == "wav":
-            return Response(_wav(pcm, OPENAI_PCM_RATE), media_type="audio/wav")
+            wav = wav_bytes(pcm16_samples(pcm), OPENAI_PCM_RATE)
+            return Response(wav, media_type="audio/wav")
         return _error(400, f"This fake speaks pcm and wav, not {audio!r}.")
 
 
@@ -137,16 +139,6 @@ def _error(status: int, message: str, *, code: str | None = None) -> JSONRespons
     """OpenAI's error body."""
     body = {"error": {"message": message, "type": "invalid_request_error", "code": code}}
     return JSONResponse(body, status_code=status)
-
-
-def _wav(pcm: bytes, rate: int) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(pcm)
-    return out.getvalue()
 
 
 @asynccontextmanager

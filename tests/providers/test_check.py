@@ -111,9 +111,9 @@ async def test_all_pass_with_timings_and_masked_keys(providers: Providers) -> No
     speech_line, heard_line, chat_line, _, summary = out.strip().splitlines()
     assert speech_line.startswith("speech server") and " PASS " in speech_line
     assert "sk-…abcd" in speech_line, "the key is shown masked"
-    shown = re.search(r"heard '.+' in [\d.]+ s, word error rate ([\d.]+)$", heard_line)
+    shown = re.search(r"heard (['\"]).+\1 in [\d.]+ s, word error rate ([\d.]+)$", heard_line)
     assert shown is not None, heard_line
-    assert float(shown.group(1)) <= 0.25
+    assert float(shown.group(2)) <= 0.25
     assert providers.speech.spoken and providers.speech.heard, "both ways went to the server"
     assert chat_line.startswith("LLM endpoint") and " PASS " in chat_line
     assert "sk-…zyxw" in chat_line

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -216,3 +217,13 @@ async def test_doctor_speaks_and_hears_through_the_server(
     assert url in rows["stt"]["model"] and "whisper-1" in rows["stt"]["model"]
     assert word_error_rate(doctor.CHECK_LINE, report["heard"]) <= 0.25
     assert doctor.CHECK_LINE in server.spoken and report["heard"] in server.heard
+
+
+def test_unreadable_ca_file_names_the_setting(tmp_path: Path) -> None:
+    before = threading.active_count()
+    with pytest.raises(ConfigurationError) as caught:
+        load_voice_engines(
+            http_settings("https://speech.example/v1", provider_ca_file=tmp_path / "none.pem")
+        )
+    assert caught.value.field == "INTERVIEW_COACH_PROVIDER_CA_FILE"
+    assert threading.active_count() == before, "the client's loop thread was stopped"

@@ -10,7 +10,14 @@ import json
 
 from interview_coach.config import Settings, env_name
 from interview_coach.errors import ConfigurationError
-from interview_coach.http_client import Endpoint, async_client, malformed, mask_key, post
+from interview_coach.http_client import (
+    Endpoint,
+    async_client,
+    endpoint_from,
+    malformed,
+    mask_key,
+    post,
+)
 from interview_coach.providers.registry import Outcome, provider_check
 
 PATH = "chat/completions"
@@ -35,22 +42,17 @@ def _describe(settings: Settings) -> str:
 
 
 def endpoint(settings: Settings) -> Endpoint:
-    for setting in ("llm_base_url", "llm_model"):
-        if not getattr(settings, setting):
-            raise ConfigurationError(
-                f"{env_name(setting)} is unset; set it to use the LLM endpoint.",
-                field=env_name(setting),
-            )
-    assert settings.llm_base_url is not None
-    return Endpoint(
-        provider="LLM endpoint",
-        base_url=settings.llm_base_url,
-        key=settings.llm_api_key,
-        url_setting=env_name("llm_base_url"),
-        key_setting=env_name("llm_api_key"),
-        connect_timeout=settings.provider_connect_timeout_seconds,
+    if not settings.llm_model:
+        raise ConfigurationError(
+            f"{env_name('llm_model')} is unset; set it to a model the endpoint serves.",
+            field=env_name("llm_model"),
+        )
+    return endpoint_from(
+        settings,
+        "LLM endpoint",
+        url="llm_base_url",
+        key="llm_api_key",
         reply_timeout=settings.llm_timeout_seconds,
-        ca_file=settings.provider_ca_file,
     )
 
 

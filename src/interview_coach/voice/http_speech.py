@@ -22,8 +22,7 @@ import httpx
 import numpy as np
 
 from interview_coach.config import Settings, env_name
-from interview_coach.errors import ConfigurationError
-from interview_coach.http_client import Endpoint, async_client, malformed, post
+from interview_coach.http_client import Endpoint, async_client, endpoint_from, malformed, post
 from interview_coach.voice.audio import pcm16_samples, resample, wav_bytes, wav_samples
 
 T = TypeVar("T")
@@ -38,21 +37,12 @@ SPEECH = "audio/speech"
 
 def endpoint(settings: Settings) -> Endpoint:
     """The speech server from the settings; a missing URL names the setting."""
-    if not settings.speech_base_url:
-        raise ConfigurationError(
-            f"{env_name('speech_base_url')} is unset but an engine is {ENGINE}; set it to an "
-            "OpenAI-compatible server's …/v1 URL (https://api.openai.com/v1 for OpenAI).",
-            field=env_name("speech_base_url"),
-        )
-    return Endpoint(
-        provider="speech server",
-        base_url=settings.speech_base_url,
-        key=settings.speech_api_key,
-        url_setting=env_name("speech_base_url"),
-        key_setting=env_name("speech_api_key"),
-        connect_timeout=settings.provider_connect_timeout_seconds,
+    return endpoint_from(
+        settings,
+        "speech server",
+        url="speech_base_url",
+        key="speech_api_key",
         reply_timeout=settings.provider_reply_timeout_seconds,
-        ca_file=settings.provider_ca_file,
     )
 
 
@@ -67,7 +57,11 @@ class SpeechServer:
             target=self._loop.run_forever, name="speech-http", daemon=True
         )
         self._thread.start()
-        self._client = self._wait(self._make_client())
+        try:
+            self._client = self._wait(self._make_client())
+        except BaseException:
+            self._stop_loop()
+            raise
 
     async def _make_client(self) -> httpx.AsyncClient:
         return async_client(self.endpoint)
@@ -90,6 +84,9 @@ class SpeechServer:
         if self._loop.is_closed():
             return
         self._wait(self._client.aclose())
+        self._stop_loop()
+
+    def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
