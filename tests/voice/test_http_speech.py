@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -227,3 +230,30 @@ def test_unreadable_ca_file_names_the_setting(tmp_path: Path) -> None:
         )
     assert caught.value.field == "INTERVIEW_COACH_PROVIDER_CA_FILE"
     assert threading.active_count() == before, "the client's loop thread was stopped"
+
+
+def test_serve_stops_at_start_when_the_server_is_unreachable(
+    tmp_path: Path, unused_tcp_port: int
+) -> None:
+    """`interview-coach serve` as a real process: exit 2 and the setting, before serving."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEW_COACH_")}
+    env.update(
+        PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"),
+        INTERVIEW_COACH_DATA_DIR=str(tmp_path),
+        INTERVIEW_COACH_WEB_PORT="0",
+        INTERVIEW_COACH_REALTIME_PORT="0",
+        INTERVIEW_COACH_STT_ENGINE="openai-http",
+        INTERVIEW_COACH_SPEECH_BASE_URL=f"http://127.0.0.1:{unused_tcp_port}/v1",
+        INTERVIEW_COACH_SPEECH_API_KEY=KEY,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "interview_coach.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "error: INTERVIEW_COACH_SPEECH_BASE_URL: cannot reach the speech server" in done.stderr
+    assert "Interview Coach" not in done.stdout, "nothing was served"
+    assert KEY not in done.stdout + done.stderr
