@@ -31,16 +31,21 @@ T = TypeVar("T")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 TEST_PASSWORD = "correct horse battery"
+# Real-time spoken sessions: marked ``spoken`` (make test runs them beside the other half).
+SPOKEN_FOLDER = Path(__file__).parent / "conversation"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that drive Chromium run last. Playwright's sync API keeps its event loop marked
+    """Tests in ``tests/conversation`` are ``spoken``. Tests that drive Chromium run last. Playwright's sync API keeps its event loop marked
     as running in the main thread while the session's browser is open, which breaks every
     later ``asyncio.run`` and async test in that thread.
 
     Browser tests run on SQLite only, unless marked ``all_databases``: what they add is the
     page, and every database path they use is also tested on both backends without a
     browser (``tests/realtime``, ``tests/web``, ``tests/domain``)."""
+    for item in items:
+        if SPOKEN_FOLDER in item.path.parents:
+            item.add_marker(pytest.mark.spoken)
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
     on_postgresql_only_by_choice = [
         item

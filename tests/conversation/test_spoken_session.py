@@ -31,7 +31,7 @@ from interview_coach.voice.pool import InferencePool
 from .client import AI_RATE, RATE, Received, SpokenClient, is_final, is_kind
 from .conftest import JOB_DESCRIPTION, RESUME, ServerFactory
 
-pytestmark = [pytest.mark.spoken, pytest.mark.timeout(240)]
+pytestmark = pytest.mark.timeout(240)
 
 PERSONA = "a friendly hiring manager"
 OPENER_ANSWER = (
