@@ -36,9 +36,10 @@ SPOKEN_FOLDER = Path(__file__).parent / "conversation"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests in ``tests/conversation`` are ``spoken``. Tests that drive Chromium run last. Playwright's sync API keeps its event loop marked
-    as running in the main thread while the session's browser is open, which breaks every
-    later ``asyncio.run`` and async test in that thread.
+    """Tests in ``tests/conversation`` are ``spoken``. Tests that drive Chromium run last:
+    Playwright's sync API keeps its event loop marked as running in the main thread while
+    the session's browser is open, which breaks every later ``asyncio.run`` and async test
+    in that thread.
 
     Browser tests run on SQLite only, unless marked ``all_databases``: what they add is the
     page, and every database path they use is also tested on both backends without a
