@@ -42,8 +42,21 @@ system-deps:
 	  fi; \
 	fi
 
+# Two pytest processes at once: spoken sessions then Chromium tests in one (Chromium last: its
+# sync API and asyncio tests cannot share a process afterwards), the rest in the other; the
+# halves take about as long.
+# The browser half's output follows the other's; the exit status is the worse of the two
+# (5, "no tests collected", only when neither half collected any).
 test: $(STAMP) system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest -m "browser or spoken" -p no:cacheprovider $(PYTEST_ARGS) >$(VENV)/browser-tests.log 2>&1 & \
+	browser=$$!; \
+	$(BIN)/pytest -m "not browser and not spoken" $(PYTEST_ARGS); rest=$$?; \
+	wait $$browser; in_browser=$$?; \
+	echo "============ spoken and browser tests (-m 'browser or spoken') ============"; \
+	cat $(VENV)/browser-tests.log; \
+	if [ $$rest -eq 5 ] && [ $$in_browser -eq 5 ]; then exit 5; fi; \
+	[ $$rest -eq 5 ] && rest=0; [ $$in_browser -eq 5 ] && in_browser=0; \
+	[ $$rest -ge $$in_browser ] && exit $$rest; exit $$in_browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -482,7 +482,7 @@ async def main(args: argparse.Namespace) -> list[dict[str, Any]]:
                 results.append(await measure(resources, voice, answers, sessions, args.turns))
         finally:
             await resources.close()
-            voice.pool.close()
+            voice.close()
     return results
 
 

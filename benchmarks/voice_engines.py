@@ -161,7 +161,7 @@ def main() -> None:
             bench_tts(tts, args.repeat)
         asyncio.run(bench_pool(engines))
     finally:
-        engines.pool.close()
+        engines.close()
 
 
 if __name__ == "__main__":

@@ -31,13 +31,44 @@ T = TypeVar("T")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 TEST_PASSWORD = "correct horse battery"
+# Real-time spoken sessions: marked ``spoken`` (make test runs them beside the other half).
+SPOKEN_FOLDER = Path(__file__).parent / "conversation"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that drive Chromium run last. Playwright's sync API keeps its event loop marked
-    as running in the main thread while the session's browser is open, which breaks every
-    later ``asyncio.run`` and async test in that thread."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests in ``tests/conversation`` are ``spoken``. Tests that drive Chromium run last:
+    Playwright's sync API keeps its event loop marked as running in the main thread while
+    the session's browser is open, which breaks every later ``asyncio.run`` and async test
+    in that thread.
+
+    Browser tests run on SQLite only, unless marked ``all_databases``: what they add is the
+    page, and every database path they use is also tested on both backends without a
+    browser (``tests/realtime``, ``tests/web``, ``tests/domain``)."""
+    for item in items:
+        if SPOKEN_FOLDER in item.path.parents:
+            item.add_marker(pytest.mark.spoken)
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+    on_postgresql_only_by_choice = [
+        item
+        for item in items
+        if item.get_closest_marker("browser") is not None
+        and item.get_closest_marker("all_databases") is None
+        and _backend_of(item) == "postgresql"
+    ]
+    if on_postgresql_only_by_choice:
+        config.hook.pytest_deselected(items=on_postgresql_only_by_choice)
+        dropped = set(map(id, on_postgresql_only_by_choice))
+        items[:] = [item for item in items if id(item) not in dropped]
+
+
+def _backend_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return None
+    for name in ("database_url", "fresh_database_url"):
+        if name in callspec.params:
+            return str(callspec.params[name])
+    return None
 
 
 class Databases:

@@ -1,32 +1,7 @@
-"""Word error rate, for checking speech engines against the script they were given."""
+"""Word error rate for the tests: the app's own (``interview_coach.voice.wer``)."""
 
 from __future__ import annotations
 
-import re
+from interview_coach.voice.wer import word_error_rate, words
 
-_WORD = re.compile(r"[a-z0-9']+")
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words without punctuation ("Don't," -> "don't")."""
-    return _WORD.findall(text.lower().replace("\u2019", "'"))
-
-
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    """(substitutions + deletions + insertions) / words in the reference (Levenshtein on words)."""
-    ref, hyp = words(reference), words(hypothesis)
-    if not ref:
-        return float(bool(hyp))
-    row = list(range(len(hyp) + 1))  # distances from ref[:0] to each prefix of hyp
-    for i, ref_word in enumerate(ref, 1):
-        diagonal, row[0] = row[0], i
-        for j, hyp_word in enumerate(hyp, 1):
-            diagonal, row[j] = (
-                row[j],
-                min(
-                    row[j] + 1,  # deletion
-                    row[j - 1] + 1,  # insertion
-                    diagonal + (ref_word != hyp_word),  # substitution or match
-                ),
-            )
-    return row[-1] / len(ref)
+__all__ = ["word_error_rate", "words"]

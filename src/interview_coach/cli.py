@@ -302,6 +302,18 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report["heard"] else 1
 
 
+# ---------------------------------------------------------------- providers
+
+
+def cmd_providers_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Check every configured AI provider for real; 0 when all pass, 2 otherwise."""
+    from interview_coach.providers.registry import report_text, run_checks
+
+    results = asyncio.run(run_checks(settings))
+    _print(args, [result.as_dict() for result in results], report_text(results))
+    return 0 if results and all(result.ok for result in results) else 2
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -324,6 +336,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(commands, "settings", cmd_settings, "list every setting as a Markdown table")
     add(commands, "doctor", cmd_doctor, "check the voice engines: load, speak, transcribe")
+
+    providers = commands.add_parser("providers", help="AI providers").add_subparsers(
+        dest="providers_command", required=True
+    )
+    add(
+        providers,
+        "check",
+        cmd_providers_check,
+        "check the configured AI providers with one real request each",
+    )
 
     db = commands.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     add(db, "upgrade", cmd_db_upgrade, "apply migrations up to the latest")

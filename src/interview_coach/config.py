@@ -249,6 +249,13 @@ class Settings(BaseSettings):
     )
     speech_tts_model: str = Field(default="tts-1", description="Model for /v1/audio/speech.")
     speech_tts_voice: str = Field(default="alloy", description="Voice for /v1/audio/speech.")
+    speech_tts_format: Literal["pcm", "wav"] = Field(
+        default="pcm",
+        description=(
+            "Audio asked of /v1/audio/speech: pcm (24 kHz, as OpenAI sends it) or wav "
+            "(for servers whose raw PCM is at another rate)."
+        ),
+    )
     database_pool_size: int = Field(
         default=20, description="PostgreSQL connections kept open per process."
     )
@@ -324,6 +331,12 @@ def load_or_create_key(path: Path) -> str:
     if not key:
         raise RuntimeError(f"{path} is empty; delete it or set INTERVIEW_COACH_SECRET_KEY")
     return key
+
+
+def env_name(setting: str) -> str:
+    """``tts_voice`` -> ``INTERVIEW_COACH_TTS_VOICE``: what messages tell the user to set."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    return f"{prefix}{setting}".upper()
 
 
 def settings_rows() -> list[dict[str, str]]:

@@ -64,7 +64,9 @@ async def test_garbage_is_refused_while_a_good_client_finishes(
 ) -> None:
     """Random bytes and random JSON each get Error then the same close code; the good
     client's session ends normally at its own EndRequest."""
-    server = await start_server(interviewer_gap_seconds=30)
+    # A start timeout well above a busy machine's scheduling delay: each probe must be
+    # refused for its frame, not timed out before the frame is read.
+    server = await start_server(interviewer_gap_seconds=30, start_timeout_seconds=3.0)
     url = url_of(server)
     loop = asyncio.get_running_loop()
     done = asyncio.Event()

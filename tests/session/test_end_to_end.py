@@ -16,7 +16,7 @@ from interview_coach.db.models import Interview
 from interview_coach.interviews import service
 from interview_coach.interviews.enums import EndReason, InterviewStatus, Speaker
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.all_databases]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from session_driver import SessionPage, permission_is
 
 from interview_coach.interviews.enums import Speaker
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.all_databases]
 
 SAVED = [
     (Speaker.AI, "Welcome. Tell me about yourself?", 1_000),

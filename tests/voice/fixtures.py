@@ -31,4 +31,4 @@ def voice_engines() -> Iterator[VoiceEngines]:
     """Whisper tiny.en, the packaged Piper voice and a two-worker pool."""
     engines = load_voice_engines(Settings(**VOICE_SETTINGS))  # type: ignore[arg-type]
     yield engines
-    engines.pool.close()
+    engines.close()

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -382,8 +382,8 @@ class OfflineInterviewer(Interviewer):
         return len(pcm) * 1000 // (self._output_rate * BYTES_PER_SAMPLE)
 
     def _synthesise(self, sentence: str) -> asyncio.Future[bytes]:
-        tts = self._voice.tts
-        return asyncio.ensure_future(self._when_room(tts.synthesize, sentence, self._output_rate))
+        voice, rate = self._voice, self._output_rate
+        return asyncio.ensure_future(self._when_room(lambda: voice.synthesize(sentence, rate)))
 
     async def _stream(self, pcm: bytes, started: float, sent_ms: int) -> tuple[int, bool]:
         """Send ``pcm`` in chunks, ``lead_ms`` ahead of real time; stop on a barge-in."""
@@ -517,14 +517,14 @@ class OfflineInterviewer(Interviewer):
         return text.strip()
 
     async def _recognise_when_room(self, pcm: bytes) -> str:
-        return await self._when_room(self._voice.stt.transcribe, pcm, self._rate)
+        return await self._when_room(lambda: self._voice.transcribe(pcm, self._rate))
 
-    async def _when_room(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run in the pool; a full queue is no failure: retry until there is room (the page
-        is told the transcript is delayed meanwhile)."""
+    async def _when_room(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Run a speech call; a full pool queue is no failure: retry until there is room
+        (the page is told the transcript is delayed meanwhile)."""
         while True:
             with contextlib.suppress(PoolSaturated):
-                return await self._voice.pool.run(fn, *args)
+                return await call()
             await self._tell_delay(True)
             await asyncio.sleep(0.2)
 

@@ -1,13 +1,15 @@
 """The engine interfaces the conversation codes against, and sentence splitting for TTS.
 
-Audio everywhere is 16-bit little-endian mono PCM as ``bytes``; every call blocks, so callers
-run them through ``voice.pool.InferencePool``, never on the event loop.
+Audio everywhere is 16-bit little-endian mono PCM as ``bytes``. Every engine's calls block;
+callers on the event loop go through ``VoiceEngines.transcribe`` / ``synthesize``, which run a
+model engine in ``voice.pool.InferencePool`` and await a network engine (one that also has
+the ``Awaitable*`` methods below) without taking a worker thread.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class SpeechToText(Protocol):
@@ -24,6 +26,20 @@ class TextToSpeech(Protocol):
     def synthesize(self, text: str, sample_rate: int) -> bytes:
         """One sentence spoken, as PCM at ``sample_rate``."""
         ...
+
+
+@runtime_checkable
+class AwaitableSpeechToText(Protocol):
+    """A speech-to-text engine that waits on the network: awaited, never given a thread."""
+
+    async def transcribe_async(self, pcm: bytes, sample_rate: int) -> str: ...
+
+
+@runtime_checkable
+class AwaitableTextToSpeech(Protocol):
+    """A text-to-speech engine that waits on the network: awaited, never given a thread."""
+
+    async def synthesize_async(self, text: str, sample_rate: int) -> bytes: ...
 
 
 class EndOfTurn(Protocol):

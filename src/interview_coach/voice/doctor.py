@@ -39,7 +39,7 @@ def check(settings: Settings) -> dict[str, Any]:
         heard = engines.stt.transcribe(pcm, CHECK_RATE)
         heard_in = time.perf_counter() - started
     finally:
-        engines.pool.close()
+        engines.close()
     return {
         "engines": engine_rows(engines),
         "workers": engines.pool.workers,

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
-import wave
 
-import numpy as np
-
-from interview_coach.voice.audio import resample
+from interview_coach.voice.audio import resample, wav_samples
 
 PROGRAM = "espeak-ng"
 VOICE = "en-us"
@@ -40,9 +36,5 @@ class EspeakTextToSpeech:
             check=True,
             timeout=TIMEOUT_SECONDS,
         )
-        # espeak-ng streams: its header claims a huge length, so read what actually came.
-        with wave.open(io.BytesIO(done.stdout)) as wav:
-            rate = wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
-        samples = np.frombuffer(frames, dtype="<i2").astype(np.int16)
+        samples, rate = wav_samples(done.stdout)
         return resample(samples, rate, sample_rate).tobytes()

@@ -1,0 +1,1 @@
+"""``interview-coach providers check``: smoke checks of the AI providers the settings configure."""

@@ -1,0 +1,153 @@
+"""`interview-coach providers check` as a real process against fake providers on real ports:
+the speech server (real Whisper and Piper behind it) and an OpenAI-compatible chat endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.http import serving
+from fakes.openai_speech import KEY, FakeSpeechServer, speech_server
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from interview_coach.voice.engines import VoiceEngines
+
+pytestmark = pytest.mark.timeout(240)
+SRC = Path(__file__).resolve().parents[2] / "src"
+CHAT_KEY = "sk-chat-fake-key-000011112222zyxw"
+CHAT_MODEL = "tiny-chat"
+
+
+@dataclass
+class FakeChat:
+    """``/v1/chat/completions`` as OpenAI answers a ``json_schema`` request (the chat
+    client's own fake, on branch llm-text, should replace this one once merged)."""
+
+    answer: str = '{"ready": true}'
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+
+    async def completions(self, request: Request) -> JSONResponse:
+        if request.headers.get("authorization") != f"Bearer {CHAT_KEY}":
+            error = {"message": "Incorrect API key provided.", "code": "invalid_api_key"}
+            return JSONResponse({"error": error}, status_code=401)
+        body = await request.json()
+        self.bodies.append(body)
+        if body.get("model") != CHAT_MODEL:
+            return JSONResponse({"error": {"message": "no such model"}}, status_code=404)
+        if body.get("response_format", {}).get("type") != "json_schema":
+            return JSONResponse({"error": {"message": "expected json_schema"}}, status_code=400)
+        message = {"role": "assistant", "content": self.answer}
+        choice = {"index": 0, "message": message, "finish_reason": "stop"}
+        return JSONResponse({"id": "chatcmpl-1", "object": "chat.completion", "choices": [choice]})
+
+
+@dataclass
+class Providers:
+    speech: FakeSpeechServer
+    speech_url: str
+    chat: FakeChat
+    chat_url: str
+
+    def env(self, **changes: str) -> dict[str, str]:
+        settings = {
+            "INTERVIEW_COACH_STT_ENGINE": "openai-http",
+            "INTERVIEW_COACH_TTS_ENGINE": "openai-http",
+            "INTERVIEW_COACH_SPEECH_BASE_URL": self.speech_url,
+            "INTERVIEW_COACH_SPEECH_API_KEY": KEY,
+            "INTERVIEW_COACH_LLM_BASE_URL": self.chat_url,
+            "INTERVIEW_COACH_LLM_MODEL": CHAT_MODEL,
+            "INTERVIEW_COACH_LLM_API_KEY": CHAT_KEY,
+            "INTERVIEW_COACH_INFERENCE_WORKERS": "1",
+        }
+        return {**settings, **changes}
+
+
+@pytest.fixture
+async def providers(voice_engines: VoiceEngines) -> AsyncIterator[Providers]:
+    chat = FakeChat()
+    app = Starlette(routes=[Route("/v1/chat/completions", chat.completions, methods=["POST"])])
+    async with speech_server(voice_engines) as (speech, speech_url), serving(app) as chat_url:
+        yield Providers(speech, speech_url, chat, f"{chat_url}/v1")
+
+
+async def check(env: dict[str, str], *flags: str) -> tuple[int, str, str]:
+    """Run the command; the fakes keep serving on this loop meanwhile."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("INTERVIEW_COACH_")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "interview_coach.cli",
+        "providers",
+        "check",
+        *flags,
+        env={**clean, "PYTHONPATH": str(SRC), **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def assert_no_key(*texts: str) -> None:
+    for text in texts:
+        assert KEY not in text and CHAT_KEY not in text
+
+
+async def test_all_pass_with_timings_and_masked_keys(providers: Providers) -> None:
+    code, out, err = await check(providers.env())
+    assert code == 0, out + err
+    speech_line, heard_line, chat_line, _, summary = out.strip().splitlines()
+    assert speech_line.startswith("speech server") and " PASS " in speech_line
+    assert "sk-…abcd" in speech_line, "the key is shown masked"
+    shown = re.search(r"heard (['\"]).+\1 in [\d.]+ s, word error rate ([\d.]+)$", heard_line)
+    assert shown is not None, heard_line
+    assert float(shown.group(2)) <= 0.25
+    assert providers.speech.spoken and providers.speech.heard, "both ways went to the server"
+    assert chat_line.startswith("LLM endpoint") and " PASS " in chat_line
+    assert "sk-…zyxw" in chat_line
+    assert summary == "2 of 2 checks passed"
+    assert providers.chat.bodies[0]["response_format"]["json_schema"]["schema"]["required"]
+    assert_no_key(out, err)
+
+
+async def test_a_refused_key_fails_with_the_setting_to_fix(providers: Providers) -> None:
+    wrong = "sk-wrong-but-secret-key-5555"
+    code, out, err = await check(providers.env(INTERVIEW_COACH_SPEECH_API_KEY=wrong), "--json")
+    assert code == 2
+    results = {result["name"]: result for result in json.loads(out)}
+    speech = results["speech server"]
+    assert speech["ok"] is False
+    assert "INTERVIEW_COACH_SPEECH_API_KEY was refused" in speech["detail"]
+    assert speech["seconds"] > 0
+    assert results["LLM endpoint"]["ok"] is True
+    assert wrong not in out + err
+    assert_no_key(out, err)
+
+
+async def test_a_bad_chat_answer_fails(providers: Providers) -> None:
+    providers.chat.answer = "Sure! Here you go."
+    env = providers.env(INTERVIEW_COACH_STT_ENGINE="faster-whisper")
+    env.pop("INTERVIEW_COACH_TTS_ENGINE")  # speech stays offline: only the chat is checked
+    code, out, err = await check(env)
+    assert code == 2
+    assert "speech server" not in out
+    assert "fix: The LLM endpoint" in out and "schema" in out
+    assert_no_key(out, err)
+
+
+async def test_nothing_configured_is_not_a_pass() -> None:
+    code, out, _ = await check({})
+    assert code == 2
+    assert "nothing was checked" in out
