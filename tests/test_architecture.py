@@ -71,7 +71,7 @@ ALLOWED: dict[str, set[str]] = {
     "interviews": {"interviews", "db", "errors", "inputs", "resources"},
     "feedback": {"feedback", "interviews", "db", "errors", "llm", "config"},
     "interviewer": {"interviewer", "interviews", "voice", "config", "errors", "llm"},
-    "llm": {"llm", "config", "errors"},
+    "llm": {"llm", "config", "errors", "http_client"},
     # `providers check` runs what the engines run: a check of an interviewer engine (Gemini
     # Live, OpenAI Realtime) adds "interviewer" here.
     "providers": {"providers", "config", "errors", "http_client", "voice"},

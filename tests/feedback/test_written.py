@@ -149,8 +149,8 @@ NOTHING_QUOTED = {**GOOD, **{name: [] for name in GOOD if name != "summary"}}
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        (Answer(status=500), "the model server answered 500"),
-        (Answer(status=429), "the quota or rate limit was exceeded (429)"),
+        (Answer(status=500), "failed; try again later"),
+        (Answer(status=429), "refused for rate or quota"),
         (Answer("{not json"), "the model's answer was not JSON"),
         (as_json({"summary": "Fine."}), "did not fit the schema"),
         (Answer(json.dumps(GOOD), delay_seconds=3), "did not answer within 1 s"),
@@ -203,7 +203,7 @@ async def test_a_wrong_key_is_never_shown(
     fake.key = "sk-the-server-expects-another"
     client, interview = await reported(app, new_client, make_interview, fake, as_json(GOOD))
     page = (await client.http.get(f"/interview/{interview.id}/feedback")).text
-    assert "the key was refused (401)" in page
+    assert "INTERVIEW_COACH_LLM_API_KEY was refused" in html.unescape(page)
     export = (await client.http.get(f"/interview/{interview.id}/feedback.md")).text
     api = (await client.http.get(f"/api/interviews/{interview.id}/feedback")).text
     for shown in (page, export, api, caplog.text, repr(settings)):

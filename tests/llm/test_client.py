@@ -23,7 +23,15 @@ class Greeting(BaseModel):
 
 
 def client_for(base_url: str, *, key: str = KEY, timeout: float = 5.0) -> ChatClient:
-    return ChatClient(f"{base_url}/v1", MODEL, SecretStr(key), timeout)
+    settings = Settings(
+        llm_base_url=f"{base_url}/v1",
+        llm_model=MODEL,
+        llm_api_key=SecretStr(key),
+        llm_timeout_seconds=timeout,
+    )
+    client = ChatClient.from_settings(settings)
+    assert client is not None
+    return client
 
 
 async def test_asks_with_a_strict_schema_and_validates_the_answer() -> None:
@@ -66,7 +74,7 @@ async def test_an_answer_that_is_not_the_schema_is_refused(answer: Answer, reaso
 
 @pytest.mark.parametrize(
     ("status", "reason"),
-    [(429, "quota"), (500, "answered 500"), (404, "not found")],
+    [(429, "rate or quota"), (500, "(HTTP 500"), (404, "no such model")],
 )
 async def test_http_errors_name_the_cause(status: int, reason: str) -> None:
     fake = FakeChat(KEY, MODEL, [Answer(status=status)])
@@ -85,7 +93,7 @@ async def test_a_wrong_key_is_refused_and_never_in_the_message_or_log(
     async with serving(fake.app()) as url:
         with pytest.raises(ChatFailed) as raised:
             await client_for(url, key=wrong).ask(MESSAGES, Greeting)
-    assert "key was refused (401)" in raised.value.message
+    assert "INTERVIEW_COACH_LLM_API_KEY was refused" in raised.value.message
     assert fake.authorizations == [f"Bearer {wrong}"]
     assert wrong not in raised.value.message and wrong not in caplog.text
 
@@ -103,7 +111,7 @@ async def test_an_unreachable_server_is_a_chat_failure() -> None:
         pass  # stopped: nothing listens there now
     with pytest.raises(ChatFailed) as raised:
         await client_for(url).ask(MESSAGES, Greeting)
-    assert "could not be reached" in raised.value.message
+    assert "cannot reach the LLM endpoint" in raised.value.message
 
 
 def test_from_settings_only_when_an_endpoint_is_set(settings: Settings) -> None:
@@ -112,7 +120,7 @@ def test_from_settings_only_when_an_endpoint_is_set(settings: Settings) -> None:
         update={"llm_base_url": "http://127.0.0.1:11434/v1/", "llm_model": "llama3.2"}
     )
     client = ChatClient.from_settings(configured)
-    assert client is not None and client.base_url == "http://127.0.0.1:11434/v1"
+    assert client is not None and client.endpoint.base_url == "http://127.0.0.1:11434/v1/"
     assert client.model == "llama3.2" and client.timeout_seconds == settings.llm_timeout_seconds
 
 
@@ -130,5 +138,5 @@ async def test_a_model_the_server_does_not_have_is_named() -> None:
     async with serving(fake.app()) as url:
         with pytest.raises(ChatFailed) as raised:
             await client_for(url).ask(MESSAGES, Greeting)
-    assert "the endpoint or model was not found (404)" in raised.value.message
+    assert "no such model; check INTERVIEW_COACH_LLM_MODEL" in raised.value.message
     assert fake.requests[0]["model"] == MODEL

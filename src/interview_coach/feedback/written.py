@@ -106,7 +106,7 @@ class LlmEngine:
 
 
 def with_note(offline: Report, reason: str) -> Report:
-    return offline.model_copy(update={"note": NOTE.format(reason=reason)})
+    return offline.model_copy(update={"note": NOTE.format(reason=reason.rstrip(". "))})
 
 
 @cache

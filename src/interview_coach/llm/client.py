@@ -1,14 +1,14 @@
 """One client for any OpenAI-compatible ``/v1/chat/completions`` endpoint.
 
-Plain ``httpx`` rather than the ``openai`` SDK: the same request works against OpenAI,
-Ollama, vLLM and llama.cpp's server; the SDK's automatic retries would silently multiply the
-per-turn time limit; and we want one exact deadline per call. Every answer is structured:
+Plain HTTP (``http_client``, shared with the speech engines: the key as a bearer token, the
+extra CA, one retry where safe, errors naming the setting to fix with the key masked) rather
+than the ``openai`` SDK: the same request works against OpenAI, Ollama, vLLM and llama.cpp's
+server; the SDK's own retries would multiply the per-turn time limit; and each call here has
+one exact deadline. Every answer is structured:
 the request carries a strict JSON schema (``response_format`` ``json_schema``) and the reply
 is validated again with pydantic, because small local servers ignore the schema.
 
-The key travels only in the ``Authorization`` header. Error messages name what went wrong
-(unreachable, refused with a status, too slow, not the JSON asked for) and never carry the
-key, the request or the server's body.
+The key travels only in the ``Authorization`` header and never in a message.
 """
 
 from __future__ import annotations
@@ -16,26 +16,27 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import ssl
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from interview_coach.config import Settings
+from interview_coach.config import Settings, env_name
 from interview_coach.errors import ProviderUnavailable
+from interview_coach.http_client import (
+    Endpoint,
+    ProviderHttpError,
+    async_client,
+    endpoint_from,
+    post,
+)
 
 M = TypeVar("M", bound=BaseModel)
 PROVIDER = "llm"
 FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
-STATUS_REASONS = {
-    401: "the key was refused (401)",
-    403: "the key may not use this model (403)",
-    404: "the endpoint or model was not found (404)",
-    429: "the quota or rate limit was exceeded (429)",
-}
+PATH = "chat/completions"
+MODEL_SETTING = env_name("llm_model")
 
 
 class ChatFailed(ProviderUnavailable):
@@ -51,24 +52,26 @@ class ChatReplyInvalid(ChatFailed):
 
 @dataclass(frozen=True)
 class ChatClient:
-    base_url: str
+    endpoint: Endpoint
     model: str
-    api_key: SecretStr | None = None
-    timeout_seconds: float = 6.0
-    ca_file: Path | None = None
+
+    @property
+    def timeout_seconds(self) -> float:
+        return self.endpoint.reply_timeout
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChatClient | None:
         """The configured endpoint, or None when ``llm_base_url`` is unset."""
         if not settings.llm_base_url:
             return None
-        return cls(
-            base_url=settings.llm_base_url.rstrip("/"),
-            model=settings.llm_model or "default",
-            api_key=settings.llm_api_key,
-            timeout_seconds=settings.llm_timeout_seconds,
-            ca_file=settings.provider_ca_file,
+        endpoint = endpoint_from(
+            settings,
+            "LLM endpoint",
+            url="llm_base_url",
+            key="llm_api_key",
+            reply_timeout=settings.llm_timeout_seconds,
         )
+        return cls(endpoint, settings.llm_model or "default")
 
     async def ask(
         self,
@@ -84,6 +87,8 @@ class ChatClient:
                 content = await self._complete(messages, answer)
         except TimeoutError:
             raise ChatFailed(f"the model did not answer within {limit:g} s") from None
+        except ProviderHttpError as error:
+            raise ChatFailed(error.message) from None
         return parse(content, answer)
 
     async def _complete(self, messages: list[dict[str, str]], answer: type[BaseModel]) -> str:
@@ -99,27 +104,9 @@ class ChatClient:
                 },
             },
         }
-        headers = (
-            {"Authorization": f"Bearer {self.api_key.get_secret_value()}"} if self.api_key else {}
-        )
-        try:
-            async with httpx.AsyncClient(verify=self._verify(), timeout=None) as http:
-                response = await http.post(
-                    f"{self.base_url}/chat/completions", json=body, headers=headers
-                )
-        except httpx.HTTPError as error:
-            raise ChatFailed(
-                f"the model server could not be reached ({type(error).__name__})"
-            ) from None
-        if response.status_code != 200:
-            reason = STATUS_REASONS.get(response.status_code)
-            raise ChatFailed(reason or f"the model server answered {response.status_code}")
+        async with async_client(self.endpoint) as http:
+            response = await post(http, self.endpoint, PATH, model_setting=MODEL_SETTING, json=body)
         return _content(response)
-
-    def _verify(self) -> ssl.SSLContext | bool:
-        if self.ca_file is None:
-            return True
-        return ssl.create_default_context(cafile=str(self.ca_file))
 
 
 def _content(response: httpx.Response) -> str:
