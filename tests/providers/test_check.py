@@ -9,17 +9,13 @@ import os
 import re
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fakes.http import serving
+from fakes.openai_chat import Answer, FakeChat, as_json
 from fakes.openai_speech import KEY, FakeSpeechServer, speech_server
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from interview_coach.voice.engines import VoiceEngines
 
@@ -27,29 +23,6 @@ pytestmark = pytest.mark.timeout(240)
 SRC = Path(__file__).resolve().parents[2] / "src"
 CHAT_KEY = "sk-chat-fake-key-000011112222zyxw"
 CHAT_MODEL = "tiny-chat"
-
-
-@dataclass
-class FakeChat:
-    """``/v1/chat/completions`` as OpenAI answers a ``json_schema`` request (the chat
-    client's own fake, on branch llm-text, should replace this one once merged)."""
-
-    answer: str = '{"ready": true}'
-    bodies: list[dict[str, Any]] = field(default_factory=list)
-
-    async def completions(self, request: Request) -> JSONResponse:
-        if request.headers.get("authorization") != f"Bearer {CHAT_KEY}":
-            error = {"message": "Incorrect API key provided.", "code": "invalid_api_key"}
-            return JSONResponse({"error": error}, status_code=401)
-        body = await request.json()
-        self.bodies.append(body)
-        if body.get("model") != CHAT_MODEL:
-            return JSONResponse({"error": {"message": "no such model"}}, status_code=404)
-        if body.get("response_format", {}).get("type") != "json_schema":
-            return JSONResponse({"error": {"message": "expected json_schema"}}, status_code=400)
-        message = {"role": "assistant", "content": self.answer}
-        choice = {"index": 0, "message": message, "finish_reason": "stop"}
-        return JSONResponse({"id": "chatcmpl-1", "object": "chat.completion", "choices": [choice]})
 
 
 @dataclass
@@ -75,9 +48,11 @@ class Providers:
 
 @pytest.fixture
 async def providers(voice_engines: VoiceEngines) -> AsyncIterator[Providers]:
-    chat = FakeChat()
-    app = Starlette(routes=[Route("/v1/chat/completions", chat.completions, methods=["POST"])])
-    async with speech_server(voice_engines) as (speech, speech_url), serving(app) as chat_url:
+    chat = FakeChat(key=CHAT_KEY, model=CHAT_MODEL, default=as_json({"ready": True}))
+    async with (
+        speech_server(voice_engines) as (speech, speech_url),
+        serving(chat.app()) as chat_url,
+    ):
         yield Providers(speech, speech_url, chat, f"{chat_url}/v1")
 
 
@@ -118,7 +93,7 @@ async def test_all_pass_with_timings_and_masked_keys(providers: Providers) -> No
     assert chat_line.startswith("LLM endpoint") and " PASS " in chat_line
     assert "sk-…zyxw" in chat_line
     assert summary == "2 of 2 checks passed"
-    assert providers.chat.bodies[0]["response_format"]["json_schema"]["schema"]["required"]
+    assert providers.chat.requests[0]["response_format"]["json_schema"]["schema"]["required"]
     assert_no_key(out, err)
 
 
@@ -137,13 +112,14 @@ async def test_a_refused_key_fails_with_the_setting_to_fix(providers: Providers)
 
 
 async def test_a_bad_chat_answer_fails(providers: Providers) -> None:
-    providers.chat.answer = "Sure! Here you go."
+    providers.chat.default = Answer("Sure! Here you go.")
     env = providers.env(INTERVIEW_COACH_STT_ENGINE="faster-whisper")
     env.pop("INTERVIEW_COACH_TTS_ENGINE")  # speech stays offline: only the chat is checked
     code, out, err = await check(env)
     assert code == 2
     assert "speech server" not in out
-    assert "fix: The LLM endpoint" in out and "schema" in out
+    assert "fix: the model's answer was not JSON" in out
+    assert "INTERVIEW_COACH_LLM_MODEL to a model that follows a JSON schema" in out
     assert_no_key(out, err)
 
 
