@@ -392,8 +392,7 @@ class OfflineInterviewer(Interviewer):
     def _heard_ms(self, started: float | None, sent_ms: int) -> int:
         if started is None:
             return 0
-        played = (self._loop.time() - started) * 1000 - self._timings.page_buffer_ms
-        return max(0, min(sent_ms, round(played)))
+        return played_ms(self._loop.time() - started, sent_ms, self._timings.page_buffer_ms)
 
     # ------------------------------------------------------------ listening
 
@@ -517,6 +516,13 @@ class OfflineInterviewer(Interviewer):
         behind_ms = self._hearing.position_ms - turn.end_ms
         speech_end = self._loop.time() - behind_ms / 1000
         return Answer(text, turn.speech_ms / 1000), speech_end
+
+
+def played_ms(seconds_since_first_audio: float, sent_ms: int, page_buffer_ms: int) -> int:
+    """How much of the audio sent the page has played: it starts after its jitter buffer
+    fills and cannot play what was not sent."""
+    played = seconds_since_first_audio * 1000 - page_buffer_ms
+    return max(0, min(sent_ms, round(played)))
 
 
 def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:

@@ -218,9 +218,13 @@ class FallbackInterviewer(Interviewer):
             await self._active.close(self.elapsed_ms())
         transcript = (*self._context.transcript, *tracker.lines)
         context = replace(self._context, transcript=transcript, elapsed_ms=self.elapsed_ms())
-        offline_state = self._state["engines"].get(OFFLINE) or handover_state(context)
+        # Nothing said yet: a fresh start (the greeting); else on the provider's question.
+        offline_state = self._state["engines"].get(OFFLINE)
+        if offline_state is None and transcript:
+            offline_state = handover_state(context)
         self._state["active"] = OFFLINE
-        self._state["engines"][OFFLINE] = offline_state
+        if offline_state is not None:
+            self._state["engines"][OFFLINE] = offline_state
         await tracker.sink.save_state(self._state)
         self._active = self._offline_factory(replace(context, saved_state=offline_state))
         await tracker.notice(
@@ -263,7 +267,8 @@ def _namespaced(saved: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _copy(saved: Mapping[str, Any]) -> dict[str, Any]:
-    return {"engines": {name: dict(state) for name, state in saved["engines"].items()}}
+    engines = saved["engines"].items()
+    return {"engines": {name: dict(state) for name, state in engines if state is not None}}
 
 
 ProviderFactory = Callable[[Settings], InterviewerFactory]
