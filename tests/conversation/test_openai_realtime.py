@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from fakes.openai_realtime import REPLIES, FakeRealtime
@@ -66,10 +66,22 @@ async def realtime_server(
     return server
 
 
+Start = Callable[..., Awaitable[tuple[str, str, SpokenClient]]]
+
+
 @pytest.fixture
-async def servers() -> AsyncIterator[list[RealtimeServer]]:
+async def start(resources: Resources, voice_engines: VoiceEngines) -> AsyncIterator[Start]:
+    """A server against the fake at ``base_url``, a new interview and a spoken client."""
     started: list[RealtimeServer] = []
-    yield started
+
+    async def factory(base_url: str, **overrides: object) -> tuple[str, str, SpokenClient]:
+        server = await realtime_server(resources, voice_engines, base_url, **overrides)
+        started.append(server)
+        member = await add_member(resources)
+        interview_id, token = await seat_for(resources, member.id)
+        return interview_id, token, SpokenClient(f"ws://127.0.0.1:{server.port}")
+
+    yield factory
     for server in started:
         await server.stop()
 
@@ -88,19 +100,15 @@ def assert_no_key(caplog: pytest.LogCaptureFixture, client: SpokenClient) -> Non
 
 async def test_transcripts_and_audio_both_ways(
     fake: tuple[FakeRealtime, str],
-    servers: list[RealtimeServer],
+    start: Start,
     resources: Resources,
     voice_engines: VoiceEngines,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     provider, base_url = fake
-    server = await realtime_server(resources, voice_engines, base_url)
-    servers.append(server)
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
+    interview_id, token, client = await start(base_url)
     answer = await speech(voice_engines, ANSWER)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
     async with client.session(token, interview_id):
         start = await client.wait_for(is_kind("start_response"), 10)
         assert start.message.start_response.interviewer_engine == "openai-realtime"
@@ -149,17 +157,13 @@ async def test_transcripts_and_audio_both_ways(
 
 async def test_speaking_over_the_reply_clears_and_truncates(
     fake: tuple[FakeRealtime, str],
-    servers: list[RealtimeServer],
+    start: Start,
     resources: Resources,
     voice_engines: VoiceEngines,
 ) -> None:
     provider, base_url = fake
-    server = await realtime_server(resources, voice_engines, base_url)
-    servers.append(server)
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
+    interview_id, token, client = await start(base_url)
     answer = await speech(voice_engines, ANSWER)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
     loop = asyncio.get_running_loop()
     async with client.session(token, interview_id):
         first_audio = await client.wait_for(is_kind("audio_chunk"), 20)
@@ -186,7 +190,7 @@ async def test_speaking_over_the_reply_clears_and_truncates(
 async def test_refused_at_start_falls_back_to_the_offline_interviewer(
     failure: str,
     fake: tuple[FakeRealtime, str],
-    servers: list[RealtimeServer],
+    start: Start,
     resources: Resources,
     voice_engines: VoiceEngines,
     caplog: pytest.LogCaptureFixture,
@@ -197,11 +201,7 @@ async def test_refused_at_start_falls_back_to_the_offline_interviewer(
         base_url = "http://127.0.0.1:9/v1"  # discard port: connection refused
     else:
         provider.failures.refuse_status = int(failure)
-    server = await realtime_server(resources, voice_engines, base_url)
-    servers.append(server)
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
+    interview_id, token, client = await start(base_url)
     async with client.session(token, interview_id):
         notice = await client.wait_for(is_kind("session_notice"), 15)
         greeting = await client.wait_for(is_final(pb.AI), 60)
@@ -219,17 +219,13 @@ async def test_refused_at_start_falls_back_to_the_offline_interviewer(
 
 async def test_without_fallback_the_session_closes_with_a_clear_error(
     fake: tuple[FakeRealtime, str],
-    servers: list[RealtimeServer],
+    start: Start,
     resources: Resources,
     voice_engines: VoiceEngines,
 ) -> None:
     provider, base_url = fake
     provider.failures.refuse_status = 401
-    server = await realtime_server(resources, voice_engines, base_url, provider_fallback=False)
-    servers.append(server)
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
+    interview_id, token, client = await start(base_url, provider_fallback=False)
     async with client.session(token, interview_id):
         error = await client.wait_for(is_kind("error"), 15)
         await asyncio.sleep(0.3)
@@ -241,18 +237,14 @@ async def test_without_fallback_the_session_closes_with_a_clear_error(
 
 async def test_a_drop_reconnects_once_with_the_transcript(
     fake: tuple[FakeRealtime, str],
-    servers: list[RealtimeServer],
+    start: Start,
     resources: Resources,
     voice_engines: VoiceEngines,
 ) -> None:
     provider, base_url = fake
     provider.failures.drop_after_replies = 1
-    server = await realtime_server(resources, voice_engines, base_url)
-    servers.append(server)
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
+    interview_id, token, client = await start(base_url)
     answer = await speech(voice_engines, ANSWER)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
     async with client.session(token, interview_id):
         await client.wait_for(is_final(pb.AI), 20)
         for _ in range(100):
@@ -276,18 +268,14 @@ async def test_a_drop_reconnects_once_with_the_transcript(
 
 async def test_a_drop_that_cannot_reconnect_goes_on_offline_losing_no_line(
     fake: tuple[FakeRealtime, str],
-    servers: list[RealtimeServer],
+    start: Start,
     resources: Resources,
     voice_engines: VoiceEngines,
 ) -> None:
     provider, base_url = fake
     provider.failures.drop_after_replies = 1
     provider.failures.refuse_after_drop = True
-    server = await realtime_server(resources, voice_engines, base_url, answer_wait_seconds=2.0)
-    servers.append(server)
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
+    interview_id, token, client = await start(base_url, answer_wait_seconds=2.0)
     async with client.session(token, interview_id):
         greeting = await client.wait_for(is_final(pb.AI), 20)
         notice = await client.wait_for(is_kind("session_notice"), 15)
@@ -304,20 +292,14 @@ async def test_a_drop_that_cannot_reconnect_goes_on_offline_losing_no_line(
 
 async def test_a_slow_reply_shows_thinking_then_the_offline_interviewer_answers(
     fake: tuple[FakeRealtime, str],
-    servers: list[RealtimeServer],
+    start: Start,
     resources: Resources,
     voice_engines: VoiceEngines,
 ) -> None:
     provider, base_url = fake
     provider.failures.reply_delay_seconds = 20.0
-    server = await realtime_server(
-        resources, voice_engines, base_url, provider_reply_timeout_seconds=1.5
-    )
-    servers.append(server)
-    member = await add_member(resources)
-    interview_id, token = await seat_for(resources, member.id)
+    interview_id, token, client = await start(base_url, provider_reply_timeout_seconds=1.5)
     answer = await speech(voice_engines, ANSWER)
-    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
     async with client.session(token, interview_id):
         await client.wait_for(is_final(pb.AI), 20)
         client.say(answer)

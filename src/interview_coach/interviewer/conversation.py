@@ -259,13 +259,7 @@ class OfflineInterviewer(Interviewer):
         context = self._context
         saved = context.saved_state
         if not saved or saved.get("version") != STATE_VERSION:
-            plan = build_plan(
-                context.job_title,
-                context.job_description,
-                context.resume,
-                context.persona,
-                context.duration_seconds,
-            )
+            plan = plan_for(context)
             reply, state = opening(plan, DialogueState())
             return plan, state, reply
         plan = Plan.from_dict(saved["plan"])
@@ -540,18 +534,23 @@ def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:
     return " ".join(words)
 
 
-def handover_state(context: InterviewContext) -> dict[str, Any]:
-    """A saved state for taking over an interview another engine began (a provider that
-    failed): a plan for it, on the question the interviewer's lines reached, so the
-    offline interviewer neither greets again nor asks from the start. ``_restore`` then
-    replies to an answer stored last, or listens on after a question stored last."""
-    plan = build_plan(
+def plan_for(context: InterviewContext) -> Plan:
+    """A new plan for the interview, from its job, resume, persona and length."""
+    return build_plan(
         context.job_title,
         context.job_description,
         context.resume,
         context.persona,
         context.duration_seconds,
     )
+
+
+def handover_state(context: InterviewContext) -> dict[str, Any]:
+    """A saved state for taking over an interview another engine began (a provider that
+    failed): a plan for it, on the question the interviewer's lines reached, so the
+    offline interviewer neither greets again nor asks from the start. ``_restore`` then
+    replies to an answer stored last, or listens on after a question stored last."""
+    plan = plan_for(context)
     asked = sum(1 for line in context.transcript if line.speaker is Speaker.AI and "?" in line.text)
     index = max(0, min(asked - 1, len(plan.questions) - 3))
     return {
