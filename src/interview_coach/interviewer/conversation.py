@@ -281,13 +281,7 @@ class OfflineInterviewer(Interviewer):
         context = self._context
         saved = context.saved_state
         if not saved or saved.get("version") != STATE_VERSION:
-            plan = build_plan(
-                context.job_title,
-                context.job_description,
-                context.resume,
-                context.persona,
-                context.duration_seconds,
-            )
+            plan = plan_for(context)
             if self._writer is not None:
                 await self._out.status(InterviewerState.THINKING)
                 plan = await self._writer.plan(context, plan)
@@ -417,8 +411,7 @@ class OfflineInterviewer(Interviewer):
     def _heard_ms(self, started: float | None, sent_ms: int) -> int:
         if started is None:
             return 0
-        played = (self._loop.time() - started) * 1000 - self._timings.page_buffer_ms
-        return max(0, min(sent_ms, round(played)))
+        return played_ms(self._loop.time() - started, sent_ms, self._timings.page_buffer_ms)
 
     # ------------------------------------------------------------ listening
 
@@ -545,6 +538,13 @@ class OfflineInterviewer(Interviewer):
         return Answer(text, turn.speech_ms / 1000), speech_end
 
 
+def played_ms(seconds_since_first_audio: float, sent_ms: int, page_buffer_ms: int) -> int:
+    """How much of the audio sent the page has played: it starts after its jitter buffer
+    fills and cannot play what was not sent."""
+    played = seconds_since_first_audio * 1000 - page_buffer_ms
+    return max(0, min(sent_ms, round(played)))
+
+
 def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:
     """The words of the sentences sent that were played by ``heard_ms`` (a sentence's words
     take equal shares of its audio)."""
@@ -558,6 +558,33 @@ def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:
         words.extend(parts[: len(parts) * heard_ms // max(1, duration_ms)])
         break
     return " ".join(words)
+
+
+def plan_for(context: InterviewContext) -> Plan:
+    """A new plan for the interview, from its job, resume, persona and length."""
+    return build_plan(
+        context.job_title,
+        context.job_description,
+        context.resume,
+        context.persona,
+        context.duration_seconds,
+    )
+
+
+def handover_state(context: InterviewContext) -> dict[str, Any]:
+    """A saved state for taking over an interview another engine began (a provider that
+    failed): a plan for it, on the question the interviewer's lines reached, so the
+    offline interviewer neither greets again nor asks from the start. ``_restore`` then
+    replies to an answer stored last, or listens on after a question stored last."""
+    plan = plan_for(context)
+    asked = sum(1 for line in context.transcript if line.speaker is Speaker.AI and "?" in line.text)
+    index = max(0, min(asked - 1, len(plan.questions) - 3))
+    return {
+        "version": STATE_VERSION,
+        "plan": plan.to_dict(),
+        "dialogue": DialogueState(index=index).to_dict(),
+        "pending": None,
+    }
 
 
 def offline_factory(settings: Settings, voice: VoiceEngines) -> InterviewerFactory:
