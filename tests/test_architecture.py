@@ -74,7 +74,7 @@ ALLOWED: dict[str, set[str]] = {
     "llm": {"llm", "config", "errors", "http_client"},
     # `providers check` runs what the engines run: a check of an interviewer engine (Gemini
     # Live, OpenAI Realtime) adds "interviewer" here.
-    "providers": {"providers", "config", "errors", "http_client", "voice", "llm"},
+    "providers": {"providers", "config", "errors", "http_client", "voice", "llm", "interviewer"},
 }
 
 

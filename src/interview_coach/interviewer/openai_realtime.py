@@ -392,3 +392,38 @@ def openai_realtime_factory(settings: Settings) -> InterviewerFactory:
         return OpenAIRealtimeInterviewer(context, config)
 
     return create
+
+
+CHECK_CONTEXT = InterviewContext(
+    interview_id="providers-check",
+    job_title="Software Engineer",
+    persona="",
+    job_description="",
+    resume="",
+    duration_seconds=600.0,
+    elapsed_ms=0,
+)
+
+
+async def probe(settings: Settings) -> str:
+    """Connect and configure a session exactly as an interview does, then close without
+    asking for a reply (what ``providers check`` runs; costs no audio). Returns the
+    session's id; raises ``ProviderUnavailable`` with what to fix."""
+    config = RealtimeConfig.from_settings(settings)
+    engine = OpenAIRealtimeInterviewer(CHECK_CONTEXT, config)
+    conn = await engine._connect()
+    try:
+        await _send(conn, {"type": "session.update", "session": engine._session()})
+        async with asyncio.timeout(config.connect_timeout):
+            async for event in conn:
+                if event.type == "session.updated":
+                    return str(getattr(event.session, "id", None) or "session")
+                if event.type == "error":
+                    raise ProviderUnavailable(
+                        ENGINE, f"the session settings were refused: {event.error.message}"
+                    )
+    except TimeoutError:
+        raise ProviderUnavailable(ENGINE, "the session was not confirmed in time") from None
+    finally:
+        await conn.close()
+    raise ProviderUnavailable(ENGINE, "the connection closed before the session was confirmed")

@@ -22,7 +22,11 @@ from interview_coach.config import Settings
 from interview_coach.errors import AppError
 from interview_coach.http_client import scrub
 
-CHECK_MODULES = ("interview_coach.providers.speech", "interview_coach.providers.chat")
+CHECK_MODULES = (
+    "interview_coach.providers.speech",
+    "interview_coach.providers.chat",
+    "interview_coach.providers.realtime",
+)
 # A check gets this long on top of the settings' own limits before it is called failed.
 SLACK_SECONDS = 30.0
 
