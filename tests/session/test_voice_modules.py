@@ -140,9 +140,10 @@ def test_status_says_speaking_only_while_audio_plays(module_page: Any) -> None:
 
 
 def test_caption_notices_volume_and_engine(module_page: Any) -> None:
-    """The caption is the newest sentence; notices toggle; volume is clamped."""
+    """The caption is the newest sentence; notices toggle; a fallback turns the engine label
+    to offline; volume is clamped."""
     line = {"type": "transcript", "id": "u0", "speaker": "AI", "offsetMs": 0, "isFinal": False}
-    start = {**TO_LIVE[-1], "interviewerEngine": "offline"}
+    start = {**TO_LIVE[-1], "interviewerEngine": "openai-realtime"}
     seen = module_page.evaluate(
         RUN_VOICE_STATE,
         [
@@ -157,10 +158,10 @@ def test_caption_notices_volume_and_engine(module_page: Any) -> None:
             {"type": "interviewerMuteToggled"},
         ],
     )
-    assert seen[0]["engine"] == "offline"
+    assert seen[0]["engine"] == "openai-realtime"
     assert [s["caption"]["text"] for s in seen[1:3]] == ["Hello.", "How are you?"]
     assert [s["delayed"] for s in seen[3:5]] == [True, False]
-    assert seen[5]["fallback"] == "Text only."
+    assert (seen[5]["fallback"], seen[5]["engine"]) == ("Text only.", "offline")
     assert (seen[6]["volume"], seen[7]["muted"]) == (100, True)
 
 

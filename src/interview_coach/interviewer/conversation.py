@@ -534,6 +534,28 @@ def words_heard(spoken: list[tuple[str, int]], heard_ms: int) -> str:
     return " ".join(words)
 
 
+def handover_state(context: InterviewContext) -> dict[str, Any]:
+    """A saved state for taking over an interview another engine began (a provider that
+    failed): a plan for it, on the question the interviewer's lines reached, so the
+    offline interviewer neither greets again nor asks from the start. ``_restore`` then
+    replies to an answer stored last, or listens on after a question stored last."""
+    plan = build_plan(
+        context.job_title,
+        context.job_description,
+        context.resume,
+        context.persona,
+        context.duration_seconds,
+    )
+    asked = sum(1 for line in context.transcript if line.speaker is Speaker.AI and "?" in line.text)
+    index = max(0, min(asked - 1, len(plan.questions) - 3))
+    return {
+        "version": STATE_VERSION,
+        "plan": plan.to_dict(),
+        "dialogue": DialogueState(index=index).to_dict(),
+        "pending": None,
+    }
+
+
 def offline_factory(settings: Settings, voice: VoiceEngines) -> InterviewerFactory:
     """One engine per connection, sharing the process's loaded voice engines."""
     timings = ConversationTimings.from_settings(settings)

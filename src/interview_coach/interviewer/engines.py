@@ -1,17 +1,33 @@
-"""Which interviewer runs a session, chosen by ``INTERVIEW_COACH_INTERVIEWER_ENGINE``."""
+"""Which interviewer runs a session: ``INTERVIEW_COACH_INTERVIEWER_ENGINE``."""
 
 from __future__ import annotations
 
 from interview_coach.config import Settings
+from interview_coach.errors import ConfigurationError
 from interview_coach.interviewer.base import InterviewerFactory
 from interview_coach.interviewer.conversation import offline_factory
+from interview_coach.interviewer.fallback import ProviderFactory, fallback_factory
 from interview_coach.interviewer.mock import mock_factory
 from interview_coach.voice.engines import load_voice_engines
+
+# The speech-to-speech providers, by engine name; each runs wrapped with the offline
+# fallback. A provider's module registers here (one line per provider).
+PROVIDERS: dict[str, ProviderFactory] = {}
 
 
 def interviewer_factory(settings: Settings) -> InterviewerFactory:
     """The configured engine. The offline one loads its models here, once per process, so
-    a missing model fails at start-up with the setting to fix, not mid-interview."""
-    if settings.interviewer_engine == "mock":
+    a missing model fails at start-up with the setting to fix, not mid-interview; a
+    provider's engine loads them too, so its fallback to the offline one is instant."""
+    engine = settings.interviewer_engine
+    if engine == "mock":
         return mock_factory(settings)
-    return offline_factory(settings, load_voice_engines(settings))
+    offline = offline_factory(settings, load_voice_engines(settings))
+    if engine == "offline":
+        return offline
+    provider = PROVIDERS.get(engine)
+    if provider is None:
+        raise ConfigurationError(
+            f"INTERVIEW_COACH_INTERVIEWER_ENGINE={engine} is not available in this build."
+        )
+    return fallback_factory(settings, engine, provider(settings), offline)

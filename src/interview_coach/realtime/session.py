@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from interview_coach.db.base import utcnow
 from interview_coach.db.models import Interview
+from interview_coach.errors import ProviderUnavailable
 from interview_coach.interviewer.base import (
     InterviewContext,
     Interviewer,
@@ -328,6 +329,12 @@ class LiveSession:
     async def _interview_task(self, interviewer: Interviewer) -> None:
         try:
             await interviewer.run(self)
+        except ProviderUnavailable as error:
+            # The AI provider failed and the fallback is off: say so and close; the
+            # interview stays IN_PROGRESS, to be rejoined.
+            logs.event("session.provider_failed", code=error.code, **self._log)
+            await self._finish(Faulted(CloseCode.TRY_AGAIN_LATER, provider_message(error)))
+            return
         except Exception:
             logs.log.exception("interviewer failed %s", logs.fields(**self._log))
             await self._finish(Faulted(CloseCode.INTERNAL_ERROR, INTERNAL_MESSAGE))
@@ -452,6 +459,14 @@ class LiveSession:
         """Send if the connection is still there; a gone client is the receive loop's news."""
         with contextlib.suppress(TransportClosed):
             await self._transport.send(self._core.encode(message))
+
+
+def provider_message(error: ProviderUnavailable) -> str:
+    """Why the session closed when the provider failed and no fallback is allowed."""
+    return (
+        f"The AI interviewer ({error.provider}) is not available ({error.message}). "
+        "Your interview is saved: rejoin to continue once the provider is reachable."
+    )
 
 
 def _describe(outcome: Outcome) -> str:

@@ -461,7 +461,7 @@ export function transition(state, event) {
 
 /**
  * A SessionNotice: the delayed-transcript notice shows until caught up; a fallback's words
- * stay for the session.
+ * stay for the session and the engine label turns to the offline interviewer.
  * @param {SessionState} state
  * @param {NoticeKind} kind
  * @param {string} message
@@ -473,8 +473,11 @@ function onNotice(state, kind, message) {
     const delayed = kind === 'TRANSCRIPT_DELAYED';
     return delayed === state.transcriptDelayed ? state : update(state, { transcriptDelayed: delayed });
   }
-  if (kind === 'ENGINE_FALLBACK' && message && message !== state.fallbackMessage) {
-    return update(state, { fallbackMessage: message });
+  if (kind === 'ENGINE_FALLBACK') {
+    // The offline interviewer took over from the provider: the label says so too.
+    const fallbackMessage = message || state.fallbackMessage;
+    if (fallbackMessage === state.fallbackMessage && state.interviewerEngine === 'offline') return state;
+    return update(state, { fallbackMessage, interviewerEngine: 'offline' });
   }
   return state;
 }
