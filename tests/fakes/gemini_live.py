@@ -1,8 +1,8 @@
 """A local Gemini Live server speaking the real wire protocol, for tests.
 
 wss with a self-signed certificate made in the test (``self_signed``), on the path the
-google-genai SDK connects to (``/ws/google.ai.generativelanguage.v1beta.GenerativeService.
-BidiGenerateContent``), with the key in the ``x-goog-api-key`` header. It checks the setup
+google-genai SDK connects to (``/ws/google.ai.generativelanguage.<version>.GenerativeService.
+BidiGenerateContent``, for the SDK's api version), with the key in the ``x-goog-api-key`` header. It checks the setup
 message as the SDK sends it, answers ``setupComplete``, takes ``realtimeInput`` audio (mime
 type and rate checked), and plays a scripted model: it speaks its lines as real 24 kHz speech
 with ``outputTranscription``, hears the user by energy and answers with the scripted
@@ -18,6 +18,8 @@ import base64
 import contextlib
 import itertools
 import json
+import logging
+import re
 import ssl
 import subprocess
 from collections.abc import AsyncIterator
@@ -32,7 +34,11 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+# The SDK's path: /ws/google.ai.generativelanguage.{api_version}.GenerativeService.<method>
+log = logging.getLogger(__name__)
+quiet = logging.getLogger(f"{__name__}.wire")  # its DEBUG dump of request headers holds the key
+quiet.setLevel(logging.INFO)
+PATH = re.compile(r"/ws/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent")
 MODEL_RATE = 24_000
 USER_RATE = 16_000
 CHUNK_MS = 40
@@ -93,6 +99,7 @@ class _State:
     def __init__(self) -> None:
         self.next_line = 0
         self.next_answer = 0
+        self.faulted = False
         self.handles: dict[str, int] = {}  # handle -> line index at that point
         self.counter = itertools.count(1)
 
@@ -120,6 +127,7 @@ class FakeGeminiLive:
             ssl=self._ssl,
             process_request=self._check_request,
             max_size=None,
+            logger=quiet,
         ) as server:
             self.port = next(iter(server.sockets)).getsockname()[1]
             yield self
@@ -127,7 +135,7 @@ class FakeGeminiLive:
     # ------------------------------------------------------------ handshake
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        if request.path != PATH:
+        if not PATH.fullmatch(request.path):
             return _http(HTTPStatus.NOT_FOUND, f"no such path {request.path}")
         refuse = self.script.refuse
         if refuse == "http-403":
@@ -143,6 +151,9 @@ class FakeGeminiLive:
             await _Session(self, ws, seen).run()
         except ConnectionClosed:
             seen.closed_by = seen.closed_by or "client"
+        except Exception:
+            log.exception("fake gemini live failed")
+            raise
 
     def new_handle(self) -> str:
         handle = f"handle-{next(self.state.counter)}"
@@ -193,12 +204,12 @@ class _Session:
         await self._send({"setupComplete": {}})
         async for frame in self.ws:
             message = json.loads(frame)
-            if "clientContent" in message:
-                self.seen.client_content.append(message["clientContent"])
-                if message["clientContent"].get("turnComplete"):
+            if (content := field_of(message, "clientContent")) is not None:
+                self.seen.client_content.append(content)
+                if field_of(content, "turnComplete"):
                     self._speak_next()
-            elif "realtimeInput" in message:
-                await self._hear(message["realtimeInput"])
+            elif (realtime := field_of(message, "realtimeInput")) is not None:
+                await self._hear(realtime)
 
     async def _send(self, message: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(message))
@@ -211,9 +222,10 @@ class _Session:
 
     async def _hear(self, realtime: dict[str, Any]) -> None:
         audio = realtime["audio"]
-        self.seen.mime_types.add(audio["mimeType"])
-        assert audio["mimeType"] == f"audio/pcm;rate={USER_RATE}", audio["mimeType"]
-        pcm = base64.b64decode(audio["data"])
+        mime = field_of(audio, "mimeType")
+        self.seen.mime_types.add(mime)
+        assert mime == f"audio/pcm;rate={USER_RATE}", mime
+        pcm = _unb64(audio["data"])
         chunk_ms = len(pcm) / 2 / USER_RATE * 1000
         self.seen.audio_ms += chunk_ms
         samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
@@ -260,6 +272,7 @@ class _Session:
         line = self.script.lines[state.next_line]
         state.next_line += 1
         self.speaking = self.loop.create_task(self._speak(line))
+        self.speaking.add_done_callback(_report)
 
     async def _speak(self, line: str) -> None:
         await asyncio.sleep(self.script.reply_delay)
@@ -289,6 +302,11 @@ class _Session:
         await self._after_turn()
 
     async def _after_turn(self) -> None:
+        """A fault plays once per fake (the connection that replaces it goes on well)."""
+        if self.fake.state.faulted:
+            return
+        if self.turns in (self.script.go_away_after_turn, self.script.drop_after_turn):
+            self.fake.state.faulted = True
         if self.turns == self.script.go_away_after_turn:
             left = self.script.go_away_time_left
             await self._send({"goAway": {"timeLeft": f"{left}s"}})
@@ -297,6 +315,25 @@ class _Session:
         elif self.turns == self.script.drop_after_turn:
             self.seen.closed_by = "server:drop"
             self.ws.transport.abort()
+
+
+def field_of(message: dict[str, Any], camel: str) -> Any:
+    """A field by its JSON name or its proto name (the SDK sends some of each, as
+    protobuf's JSON parser on the real server accepts both)."""
+    if camel in message:
+        return message[camel]
+    return message.get(re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), camel))
+
+
+def _report(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("fake gemini live speech failed", exc_info=task.exception())
+
+
+def _unb64(text: str) -> bytes:
+    """Base64 in either alphabet (the SDK sends the URL-safe one), padding optional."""
+    text = text.translate(str.maketrans("-_", "+/"))
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
 
 
 def _b64(data: bytes) -> str:

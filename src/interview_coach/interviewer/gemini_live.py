@@ -91,7 +91,6 @@ class GeminiOptions:
     voice: str | None
     ca_file: Path | None
     connect_timeout: float
-    reply_timeout: float
     output_rate: int
     page_buffer_ms: int
 
@@ -108,7 +107,6 @@ class GeminiOptions:
             voice=settings.gemini_voice,
             ca_file=settings.provider_ca_file,
             connect_timeout=settings.provider_connect_timeout_seconds,
-            reply_timeout=settings.provider_reply_timeout_seconds,
             output_rate=settings.interviewer_audio_sample_rate,
             page_buffer_ms=settings.page_jitter_buffer_ms,
         )
@@ -203,7 +201,8 @@ def describe_failure(error: BaseException, options: GeminiOptions) -> str:
         return f"Gemini Live at {host} refused the connection (HTTP {code})."
     if isinstance(error, genai_errors.APIError):
         detail = f"{error.status or ''} {error.message or ''}"
-        if error.code in (401, 403) or "api key" in detail.lower() or "PERMISSION" in detail:
+        # 1008 (policy violation) is how the Live API closes on a key it refuses.
+        if error.code in (401, 403, 1008) or "api key" in detail.lower() or "PERMISSION" in detail:
             return KEY_MESSAGE
         if error.code == 429 or _is_quota(detail):
             return QUOTA_MESSAGE
@@ -278,7 +277,6 @@ class GeminiLiveInterviewer(Interviewer):
         self._line = _Line()
         self._user = _UserTurn()
         self._speech_end_at: float | None = None  # loop time the user's last phrase ended
-        self._waiting_since: float | None = None
         self._replacement: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ the audio pump's side
@@ -329,7 +327,7 @@ class GeminiLiveInterviewer(Interviewer):
         try:
             await self._attach(await self._open_first())
             while True:
-                link, item = await self._next_event()
+                link, item = await self._events.get()
                 if link is not self._link:
                     continue  # a replaced connection's last words
                 if isinstance(item, BaseException):
@@ -338,18 +336,6 @@ class GeminiLiveInterviewer(Interviewer):
                 await self._handle_message(item)
         finally:
             await self._close_all()
-
-    async def _next_event(self) -> tuple[_Link, Any]:
-        """The next message, with the reply limit: a reply later than it is abandoned."""
-        if self._waiting_since is None:
-            return await self._events.get()
-        left = self._waiting_since + self._options.reply_timeout - self._loop.time()
-        try:
-            return await asyncio.wait_for(self._events.get(), max(0.0, left))
-        except TimeoutError:
-            self._waiting_since = None
-            await self._out.status(InterviewerState.LISTENING)
-            return await self._events.get()
 
     async def _open_first(self) -> _Link:
         """Resume the saved model session if its handle is still alive; else start fresh,
@@ -410,7 +396,6 @@ class GeminiLiveInterviewer(Interviewer):
         prompt = RESUME_PROMPT if turns else BEGIN_PROMPT
         turns.append(types.Content(role="user", parts=[types.Part(text=prompt)]))
         await link.session.send_client_content(turns=turns, turn_complete=True)
-        self._waiting_since = self._loop.time()
         await self._out.status(InterviewerState.THINKING)
 
     async def _attach(self, link: _Link) -> None:
@@ -518,7 +503,9 @@ class GeminiLiveInterviewer(Interviewer):
             await self._model_words(content.output_transcription.text)
         if content.interrupted:
             await self._interrupted()
-        if content.turn_complete or content.generation_complete:
+        # Not generation_complete: the model has sent all its audio then, but the page is
+        # still playing it and the user may still cut in; the line ends at turn_complete.
+        if content.turn_complete:
             await self._turn_complete()
 
     async def _keep_handle(self, handle: str) -> None:
@@ -542,8 +529,7 @@ class GeminiLiveInterviewer(Interviewer):
         await self._out.user_final(text, start, end)
         self._lines.append(SpokenLine(Speaker.USER, text, start, end))
         if not self._line.text and self._line.first_audio_at is None:
-            self._waiting_since = self._loop.time()
-            await self._out.status(InterviewerState.THINKING)
+                await self._out.status(InterviewerState.THINKING)
 
     async def _starting_to_speak(self) -> None:
         """The model's first output of a turn ends the user's turn."""
@@ -555,7 +541,6 @@ class GeminiLiveInterviewer(Interviewer):
         line = self._line
         if line.first_audio_at is None:
             line.first_audio_at = self._loop.time()
-            self._waiting_since = None
             await self._out.status(InterviewerState.SPEAKING)
         if self._options.output_rate != MODEL_RATE:
             pcm = resample(pcm16_samples(pcm), MODEL_RATE, self._options.output_rate).tobytes()
@@ -589,7 +574,6 @@ class GeminiLiveInterviewer(Interviewer):
         if self._line.text or self._line.first_audio_at is not None:
             await self._end_line(_tidy(self._line.text) or "…")
         else:
-            self._waiting_since = None
             await self._out.status(InterviewerState.LISTENING)
 
     async def _end_line(self, text: str) -> None:
@@ -598,7 +582,6 @@ class GeminiLiveInterviewer(Interviewer):
         if line.first_audio_at is not None and self._speech_end_at is not None:
             latency_ms = max(0, round((line.first_audio_at - self._speech_end_at) * 1000))
         self._speech_end_at = None
-        self._waiting_since = None
         await self._out.final(text, reply_latency_ms=latency_ms)
         self._lines.append(SpokenLine(Speaker.AI, text))
         await self._out.status(InterviewerState.LISTENING)
