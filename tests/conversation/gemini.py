@@ -19,8 +19,8 @@ from interview_coach.interviewer.fallback import fallback_factory
 from interview_coach.interviewer.gemini_live import gemini_factory
 from interview_coach.realtime.server import RealtimeServer
 from interview_coach.resources import Resources
-from interview_coach.voice.espeak_tts import EspeakTextToSpeech
 from interview_coach.voice.engines import VoiceEngines
+from interview_coach.voice.espeak_tts import EspeakTextToSpeech
 
 KEY = "AIzaFAKE-test-key-0123456789abcdef"
 LINES = [

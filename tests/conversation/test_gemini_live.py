@@ -17,7 +17,7 @@ from interview_coach.proto import interview_pb2 as pb
 from interview_coach.resources import Resources
 from interview_coach.voice.engines import VoiceEngines
 
-from .client import RATE, Received, SpokenClient, is_final, is_kind
+from .client import RATE, SpokenClient, is_kind
 from .gemini import ANSWERS, KEY, LINES, gemini_server, script, speech
 from .test_spoken_session import seat_for, stored_lines
 
@@ -26,11 +26,11 @@ AI, USER = pb.AI, pb.USER
 WAIT = 30.0
 
 
-def ai_final_count(client: SpokenClient, count: int):  # noqa: ANN201 (a check)
+def ai_final_count(client: SpokenClient, count: int):
     return lambda _: len(client.finals(AI)) >= count
 
 
-def user_final_count(client: SpokenClient, count: int):  # noqa: ANN201
+def user_final_count(client: SpokenClient, count: int):
     return lambda _: len(client.finals(USER)) >= count
 
 
@@ -66,12 +66,18 @@ async def test_transcripts_and_audio_both_ways(
     assert client.audio_of(first.utterance_id) == speech(LINES[0], 24_000)  # 24 kHz, whole
     assert client.finals(USER)[0].text == ANSWERS[0]
     assert client.finals(AI)[1].text == LINES[1]
-    states = [r.message.interviewer_status.state for r in client.received if r.kind == "interviewer_status"]
+    states = [
+        r.message.interviewer_status.state
+        for r in client.received
+        if r.kind == "interviewer_status"
+    ]
     assert pb.InterviewerStatus.THINKING in states and pb.InterviewerStatus.SPEAKING in states
     assert states[-1] == pb.InterviewerStatus.LISTENING
     stored = await stored_lines(resources, interview_id)
     assert [(line.speaker.value, line.text) for line in stored] == [
-        ("AI", LINES[0]), ("USER", ANSWERS[0]), ("AI", LINES[1])
+        ("AI", LINES[0]),
+        ("USER", ANSWERS[0]),
+        ("AI", LINES[1]),
     ]
     answer = stored[1]
     assert answer.offset_ms > stored[0].offset_ms and answer.end_ms > answer.offset_ms
@@ -136,6 +142,7 @@ async def test_connection_replaced_without_the_user_noticing(
             await converse(client, 2)
     assert len(fake.connections) == 2
     first, second = fake.connections
+    assert first.closed_by in ("server:1000", "server:drop", "client")
     assert second.setup["sessionResumption"]["handle"] == "handle-1"
     assert second.client_content == []  # resumed, not re-told the story
     assert [line.text for line in client.finals(AI)] == LINES[:3]
@@ -217,9 +224,10 @@ async def test_start_faults_fall_back_to_the_offline_interviewer(
         overrides["gemini_base_url"] = "https://127.0.0.1:1"  # nothing listens there
     user = await add_member(resources)
     interview_id, token = await seat_for(resources, user.id)
-    async with gemini_server(
-        resources, voice_engines, tmp_path, script(**faults), **overrides
-    ) as (server, fake):
+    async with gemini_server(resources, voice_engines, tmp_path, script(**faults), **overrides) as (
+        server,
+        _fake,
+    ):
         client = SpokenClient(f"ws://127.0.0.1:{server.port}")
         async with client.session(token, interview_id):
             notice = await client.wait_for(is_kind("session_notice"), WAIT)

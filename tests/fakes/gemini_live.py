@@ -2,7 +2,7 @@
 
 wss with a self-signed certificate made in the test (``self_signed``), on the path the
 google-genai SDK connects to (``/ws/google.ai.generativelanguage.<version>.GenerativeService.
-BidiGenerateContent``, for the SDK's api version), with the key in the ``x-goog-api-key`` header. It checks the setup
+BidiGenerateContent``), with the key in the ``x-goog-api-key`` header. It checks the setup
 message as the SDK sends it, answers ``setupComplete``, takes ``realtimeInput`` audio (mime
 type and rate checked), and plays a scripted model: it speaks its lines as real 24 kHz speech
 with ``outputTranscription``, hears the user by energy and answers with the scripted
@@ -38,7 +38,9 @@ from websockets.http11 import Request, Response
 log = logging.getLogger(__name__)
 quiet = logging.getLogger(f"{__name__}.wire")  # its DEBUG dump of request headers holds the key
 quiet.setLevel(logging.INFO)
-PATH = re.compile(r"/ws/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent")
+PATH = re.compile(
+    r"/ws/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent"
+)
 MODEL_RATE = 24_000
 USER_RATE = 16_000
 CHUNK_MS = 40

@@ -304,9 +304,7 @@ class GeminiLiveInterviewer(Interviewer):
 
     async def _send_audio(self, link: _Link, pcm: bytes) -> bool:
         try:
-            await link.session.send_realtime_input(
-                audio=types.Blob(data=pcm, mime_type=INPUT_MIME)
-            )
+            await link.session.send_realtime_input(audio=types.Blob(data=pcm, mime_type=INPUT_MIME))
         except Exception:
             return False  # the reader sees the drop and reconnects; this goes then
         return True
@@ -386,7 +384,7 @@ class GeminiLiveInterviewer(Interviewer):
 
     async def _introduce(self, link: _Link) -> None:
         """A new model session: the lines so far (a rejoin), then the cue to go on."""
-        turns = [
+        turns: list[types.Content | types.ContentDict] = [
             types.Content(
                 role="model" if line.speaker is Speaker.AI else "user",
                 parts=[types.Part(text=line.text)],
@@ -529,7 +527,7 @@ class GeminiLiveInterviewer(Interviewer):
         await self._out.user_final(text, start, end)
         self._lines.append(SpokenLine(Speaker.USER, text, start, end))
         if not self._line.text and self._line.first_audio_at is None:
-                await self._out.status(InterviewerState.THINKING)
+            await self._out.status(InterviewerState.THINKING)
 
     async def _starting_to_speak(self) -> None:
         """The model's first output of a turn ends the user's turn."""
