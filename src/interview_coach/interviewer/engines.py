@@ -7,13 +7,17 @@ from interview_coach.errors import ConfigurationError
 from interview_coach.interviewer.base import InterviewerFactory
 from interview_coach.interviewer.conversation import offline_factory
 from interview_coach.interviewer.fallback import ProviderFactory, fallback_factory
+from interview_coach.interviewer.gemini_live import gemini_factory
 from interview_coach.interviewer.mock import mock_factory
 from interview_coach.interviewer.openai_realtime import openai_realtime_factory
 from interview_coach.voice.engines import load_voice_engines
 
 # The speech-to-speech providers, by engine name; each runs wrapped with the offline
 # fallback. A provider's module registers here (one line per provider).
-PROVIDERS: dict[str, ProviderFactory] = {"openai-realtime": openai_realtime_factory}
+PROVIDERS: dict[str, ProviderFactory] = {
+    "gemini-live": gemini_factory,
+    "openai-realtime": openai_realtime_factory,
+}
 
 
 def interviewer_factory(settings: Settings) -> InterviewerFactory:
