@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
+from sqlalchemy import event
 from support import add_member
 
 from interview_coach.db.models import Interview
 from interview_coach.errors import InterviewOver, NotFound, OtherInterviewInProgress
-from interview_coach.interviews import lifecycle, service
+from interview_coach.interviews import lifecycle, service, transcripts
 from interview_coach.interviews.admission import admit
-from interview_coach.interviews.enums import EndReason, InterviewStatus
+from interview_coach.interviews.enums import EndReason, InterviewStatus, Speaker
 from interview_coach.resources import Resources
 
 
@@ -51,3 +56,40 @@ async def test_ended_and_foreign_interviews_are_refused(resources: Resources) ->
             await admit(db, owner.id, interview.id)
         with pytest.raises(NotFound):
             await admit(db, stranger.id, interview.id)
+
+
+@contextmanager
+def statements(resources: Resources) -> Iterator[list[str]]:
+    """The SQL statements sent to the database while the block runs (BEGIN and COMMIT are
+    not cursor statements on either driver)."""
+    seen: list[str] = []
+
+    def before(_c: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement.split()[0].upper())
+
+    engine = resources.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+async def test_a_start_is_one_statement_and_a_rejoin_adds_the_transcript_read(
+    resources: Resources,
+) -> None:
+    """Ownership, status, the one-in-progress rule and the start are one UPDATE; a rejoin
+    adds only the read of its saved lines, which it gets back in order."""
+    user = await add_member(resources)
+    interview = await _interview(resources, user.id)
+    async with resources.sessions() as db:
+        with statements(resources) as started:
+            first = await admit(db, user.id, interview.id)
+        await transcripts.append(db, interview.id, transcripts.Line(0, Speaker.AI, "Hi", 0))
+        with statements(resources) as rejoined:
+            again = await admit(db, user.id, interview.id)
+    assert started == ["UPDATE"]
+    assert first.resumed is False and first.transcript == []
+    assert rejoined == ["UPDATE", "SELECT"]
+    assert again.resumed is True and again.started_at == first.started_at
+    assert [entry.text for entry in again.transcript] == ["Hi"]

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from interview_coach.db.base import utcnow
 from interview_coach.db.models import Interview, TranscriptEntry
-from interview_coach.errors import InterviewOver, OtherInterviewInProgress
+from interview_coach.errors import InterviewOver, NotFound, OtherInterviewInProgress
 from interview_coach.interviews import lifecycle, service
 from interview_coach.interviews.enums import InterviewStatus
 
@@ -33,8 +33,29 @@ async def admit(
     db: AsyncSession, user_id: int, interview_id: str, *, now: datetime | None = None
 ) -> Admission:
     """Start or rejoin the user's interview; NotFound (also for someone else's),
-    InterviewOver or OtherInterviewInProgress otherwise."""
+    InterviewOver or OtherInterviewInProgress otherwise. A start is one statement; a
+    rejoin adds the transcript read; only a refusal looks further."""
     now = now or utcnow()
+    if not service.INTERVIEW_ID_PATTERN.fullmatch(interview_id):
+        raise NotFound("Interview not found.")
+    for _attempt in range(2):  # the interview may change between the update and the why
+        interview = await lifecycle.go_live(db, user_id, interview_id, now=now)
+        if interview is not None:
+            return await _admitted(db, interview, now)
+        await _refusal(db, user_id, interview_id)
+    raise InterviewOver("This interview has already ended.")
+
+
+async def _admitted(db: AsyncSession, interview: Interview, now: datetime) -> Admission:
+    assert interview.started_at is not None
+    if interview.started_at == now:  # go_live stamped it: this connection started it
+        return Admission(interview, now, resumed=False, transcript=[])
+    entries = await service.transcript(db, interview.id)
+    return Admission(interview, interview.started_at, resumed=True, transcript=entries)
+
+
+async def _refusal(db: AsyncSession, user_id: int, interview_id: str) -> None:
+    """Raise why ``go_live`` matched nothing; returns when nothing explains it (a race)."""
     interview = await service.get_owned(db, user_id, interview_id)
     if interview.status == InterviewStatus.PENDING:
         current = await service.get_current(db, user_id)
@@ -43,11 +64,6 @@ async def admit(
                 f"You already have an interview in progress ({current.job_title}). "
                 "Rejoin it or end it before starting another."
             )
-        if await lifecycle.start(db, interview.id, now=now):
-            return Admission(interview, now, resumed=False, transcript=[])
-        interview = await service.get_owned(db, user_id, interview_id)
+        return
     if interview.status != InterviewStatus.IN_PROGRESS or interview.started_at is None:
         raise InterviewOver("This interview has already ended.")
-    await lifecycle.touch(db, interview.id, now=now)
-    entries = await service.transcript(db, interview.id)
-    return Admission(interview, interview.started_at, resumed=True, transcript=entries)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, and_, case, exists, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from interview_coach.db.base import utcnow
 from interview_coach.db.models import Interview
@@ -66,6 +67,49 @@ async def start(session: AsyncSession, interview_id: str, *, now: datetime | Non
         last_seen_at=now,
         now=now,
     )
+
+
+async def go_live(
+    session: AsyncSession, user_id: int, interview_id: str, *, now: datetime | None = None
+) -> Interview | None:
+    """Start the user's PENDING interview (if no other of theirs is in progress) or touch
+    their IN_PROGRESS one, in one ``UPDATE … RETURNING``: a live start costs one round trip
+    (and the commit). The interview as it now is, or None when neither applies (the caller
+    finds out why on its slow path). A start stamps ``started_at = now``; a rejoin keeps it.
+    """
+    now = now or utcnow()
+    others = aliased(Interview)
+    busy = exists().where(
+        others.user_id == user_id,
+        others.status == InterviewStatus.IN_PROGRESS,
+        others.id != interview_id,
+    )
+    pending = Interview.status == InterviewStatus.PENDING
+    statement = (
+        update(Interview)
+        .where(
+            Interview.id == interview_id,
+            Interview.user_id == user_id,
+            or_(
+                and_(
+                    Interview.status == InterviewStatus.IN_PROGRESS,
+                    Interview.started_at.is_not(None),
+                ),
+                and_(pending, ~busy),
+            ),
+        )
+        .values(
+            status=InterviewStatus.IN_PROGRESS,
+            started_at=case((pending, now), else_=Interview.started_at),
+            updated_at=case((pending, now), else_=Interview.updated_at),
+            last_seen_at=now,
+        )
+        .returning(Interview)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    interview = (await session.scalars(statement)).first()
+    await session.commit()
+    return interview
 
 
 async def complete(

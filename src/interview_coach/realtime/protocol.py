@@ -108,6 +108,8 @@ class ConnectionCore:
                 CloseCode.MESSAGE_TOO_BIG,
                 f"Messages may be at most {self.limits.max_frame_bytes} bytes.",
             )
+        if isinstance(frame, str) and (pcm := codec.audio_fast(frame)) is not None:
+            return self._audio(pcm, now)
         message = codec.decode(frame)
         kind = message.WhichOneof("payload")
         if kind == "audio_chunk":

@@ -23,6 +23,7 @@ from websockets.typing import Origin
 from interview_coach.errors import AppError
 from interview_coach.interviewer.base import InterviewerFactory
 from interview_coach.interviewer.engines import interviewer_factory as configured_interviewer
+from interview_coach.interviews import transcripts
 from interview_coach.interviews.admission import admit
 from interview_coach.interviews.speech.processor import speech_activity
 from interview_coach.realtime import logs, messages
@@ -79,6 +80,7 @@ class RealtimeServer:
         ]
         self.interviewer_factory = interviewer_factory or configured_interviewer(self.settings)
         self.sweeper = GraceSweeper(resources, self.sessions)
+        self.lines = transcripts.GroupCommit(resources.sessions)
         self._limits = Limits.from_settings(self.settings)
         self._server: Server | None = None
         self._sweeper_task: asyncio.Task[None] | None = None
@@ -134,6 +136,7 @@ class RealtimeServer:
             return_exceptions=True,
         )
         await self._server.wait_closed()
+        await self.lines.drain()
         if self._sweeper_task is not None:
             await self._sweeper_task
         if self._refusals_task is not None:
@@ -189,7 +192,11 @@ class RealtimeServer:
                 admission = await admit(db, ticket.user_id, ticket.interview_id)
             session = LiveSession(
                 SessionDeps(
-                    self.resources, self.sessions, self.interviewer_factory, self.audio_processors
+                    self.resources,
+                    self.sessions,
+                    self.interviewer_factory,
+                    self.audio_processors,
+                    self.lines,
                 ),
                 session_id=secrets.token_urlsafe(12),
                 user_id=ticket.user_id,

@@ -94,6 +94,7 @@ class SessionDeps:
     registry: SessionRegistry
     interviewer_factory: InterviewerFactory
     processor_factories: Sequence[AudioProcessorFactory]
+    lines: transcripts.GroupCommit
 
 
 class LiveSession:
@@ -359,8 +360,7 @@ class LiveSession:
         return await asyncio.shield(task)
 
     async def _store(self, line: transcripts.Line) -> None:
-        async with self._deps.resources.sessions() as db:
-            await transcripts.append(db, self.interview_id, line)
+        await self._deps.lines.store(self.interview_id, line)
 
     async def _save_state(self, state: Mapping[str, Any]) -> None:
         async with self._deps.resources.sessions() as db:

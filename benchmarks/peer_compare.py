@@ -1,0 +1,187 @@
+"""Our real-time server against the Node peer, same load client, same run (not a test).
+
+Runs ``loadgen.mjs`` (from ``../shared/bench``, copied with its ``npm install`` done) first
+against the peer (``server.mjs``), then against our server once per encoding and database,
+with the same N and seconds, and prints one row each with the CPU per session-second and
+its ratio to the peer's. Absolute times move with the shared machine's load; the ratio is
+the figure. Our server is started as ``realtime_load.py`` starts it (the CLI's way, uvloop,
+mock interviewer at about 8 updates a second, every final line durable before it is sent,
+speech detection on); the peer streams a word every 125 ms.
+
+    ulimit -n 20000
+    nice -n -15 .venv/bin/python benchmarks/peer_compare.py --bench /tmp/bench --clients 1000 \\
+        --seconds 20 --postgres postgresql://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import realtime_load as load
+
+from interview_coach.auth.tickets import TicketSigner
+
+PROTO = Path(__file__).resolve().parents[1] / "proto" / "interview.proto"
+PEER_PORT = "3101"
+
+
+def loadgen(
+    bench: Path, args: argparse.Namespace, url: str, sessions: Path, pid: int, extra: list[str]
+) -> dict[str, Any]:
+    """One loadgen run; its JSON report."""
+    command = [
+        "node",
+        str(bench / "peer-node" / "loadgen.mjs"),
+        "--url",
+        url,
+        "--sessions",
+        str(sessions),
+        "--seconds",
+        str(args.seconds),
+        "--pid",
+        str(pid),
+        "--ramp-ms",
+        str(args.ramp_ms),
+        *extra,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
+
+
+def run_peer(bench: Path, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    peer = bench / "peer-node"
+    env = {**os.environ, "DB": str(workdir / "peer.sqlite3"), "WORD_MS": "125", "PORT": PEER_PORT}
+    sessions = workdir / "peer-sessions.json"
+    subprocess.run(
+        ["node", "seed.mjs", str(args.clients), str(sessions)],
+        cwd=peer,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        ["node", "server.mjs"],
+        cwd=peer,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1.0)
+        report = loadgen(bench, args, f"ws://127.0.0.1:{PEER_PORT}", sessions, server.pid, [])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return row("peer (node)", "binary", "sqlite", args, report, None)
+
+
+def run_ours(
+    bench: Path, args: argparse.Namespace, encoding: str, postgres: str | None
+) -> dict[str, Any]:
+    with (
+        tempfile.TemporaryDirectory(prefix="rt-peer-") as tmp,
+        load.fresh_database(postgres, Path(tmp)) as url,
+    ):
+        workdir = Path(tmp)
+        ids = load.prepare_database(url, args.clients)
+        signer = TicketSigner(load.SECRET, 3600)
+        sessions = workdir / "sessions.json"
+        sessions.write_text(
+            json.dumps(
+                [{"interview_id": i, "token": signer.issue(n + 1, i)} for n, i in enumerate(ids)]
+            )
+        )
+        server = load.ServerProcess(url, workdir, True, None)
+        try:
+            base_kib = server.memory_kib()["VmRSS"]
+            report = loadgen(
+                bench,
+                args,
+                f"ws://127.0.0.1:{server.port}",
+                sessions,
+                server.process.pid,
+                [
+                    "--proto",
+                    str(PROTO),
+                    "--c2s",
+                    "interview_coach.v1.ClientToServerMessage",
+                    "--s2c",
+                    "interview_coach.v1.ServerToClientMessage",
+                    "--encoding",
+                    encoding,
+                ],
+            )
+            peak_kib = server.memory_kib()["VmHWM"]
+        finally:
+            server.stop()
+    database = "postgresql" if postgres else "sqlite"
+    return row("ours", encoding, database, args, report, (peak_kib - base_kib) / args.clients)
+
+
+def row(
+    name: str,
+    encoding: str,
+    database: str,
+    args: argparse.Namespace,
+    report: dict[str, Any],
+    kib_per_session: float | None,
+) -> dict[str, Any]:
+    cpu = report["server_cpu_s"] or 0.0
+    return {
+        "server": name,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "encoding": encoding,
+        "database": database,
+        "start_p50_ms": report["start_ms"]["p50"],
+        "start_p99_ms": report["start_ms"]["p99"],
+        "starts": report["start_ms"]["n"],
+        "errors": report["errors"],
+        "first_errors": report["firstErrors"],
+        "cpu_ms_per_session_second": round(cpu * 1000 / (args.clients * args.seconds), 3),
+        "cpu_share_of_core": report["server_cpu_share_of_core"],
+        "peak_rss_mb": report["server_peak_rss_mb"],
+        "kib_per_session": None if kib_per_session is None else round(kib_per_session, 1),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bench", type=Path, default=Path("/tmp/bench"))
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--ramp-ms", type=float, default=2.0, help="between session starts")
+    parser.add_argument("--encoding", choices=["binary", "json", "both"], default="both")
+    parser.add_argument("--postgres", help="also run on a fresh database on this server")
+    parser.add_argument("--no-sqlite", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rt-peer-") as tmp:
+        peer = run_peer(args.bench, args, Path(tmp))
+    print(json.dumps(peer), flush=True)
+    encodings = ["binary", "json"] if args.encoding == "both" else [args.encoding]
+    databases = ([] if args.no_sqlite else [None]) + ([args.postgres] if args.postgres else [])
+    for database in databases:
+        for encoding in encodings:
+            ours = run_ours(args.bench, args, encoding, database)
+            peer_cpu = peer["cpu_ms_per_session_second"]
+            ours["ratio_to_peer"] = (
+                round(ours["cpu_ms_per_session_second"] / peer_cpu, 2) if peer_cpu else None
+            )
+            print(json.dumps(ours), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
