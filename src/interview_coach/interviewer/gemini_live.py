@@ -602,3 +602,27 @@ def gemini_factory(settings: Settings) -> InterviewerFactory:
 def saved_handle_state(handle: str, saved_at: float) -> Mapping[str, Any]:
     """The shape this engine saves (for tests and for tools that read it)."""
     return {"engine": ENGINE, "handle": handle, "saved_at": saved_at}
+
+
+# How long a check listens after the set-up: a refused key or quota closes the socket then.
+PROBE_LISTEN_SECONDS = 1.0
+
+
+async def probe(settings: Settings, context: InterviewContext) -> str:
+    """Open a Live session with the interview's set-up and close it without a turn (what
+    ``providers check`` runs; costs no audio). Raises ``ProviderUnavailable``."""
+    options = GeminiOptions.from_settings(settings)
+    client = make_client(options)
+    try:
+        async with asyncio.timeout(options.connect_timeout):
+            connection = client.aio.live.connect(
+                model=options.model, config=live_config(context, options, None)
+            )
+            async with connection as session:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(PROBE_LISTEN_SECONDS):
+                        async for _ in session.receive():
+                            break
+    except Exception as error:
+        raise ProviderUnavailable(PROVIDER, describe_failure(error, options)) from None
+    return options.model

@@ -394,23 +394,12 @@ def openai_realtime_factory(settings: Settings) -> InterviewerFactory:
     return create
 
 
-CHECK_CONTEXT = InterviewContext(
-    interview_id="providers-check",
-    job_title="Software Engineer",
-    persona="",
-    job_description="",
-    resume="",
-    duration_seconds=600.0,
-    elapsed_ms=0,
-)
-
-
-async def probe(settings: Settings) -> str:
+async def probe(settings: Settings, context: InterviewContext) -> str:
     """Connect and configure a session exactly as an interview does, then close without
     asking for a reply (what ``providers check`` runs; costs no audio). Returns the
     session's id; raises ``ProviderUnavailable`` with what to fix."""
     config = RealtimeConfig.from_settings(settings)
-    engine = OpenAIRealtimeInterviewer(CHECK_CONTEXT, config)
+    engine = OpenAIRealtimeInterviewer(context, config)
     conn = await engine._connect()
     try:
         await _send(conn, {"type": "session.update", "session": engine._session()})
