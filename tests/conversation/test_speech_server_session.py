@@ -18,7 +18,10 @@ from voice.fixtures import VOICE_SETTINGS
 from wer import word_error_rate
 
 from interview_coach.config import Settings
+from interview_coach.db.models import Interview
+from interview_coach.interviews.enums import InterviewStatus
 from interview_coach.proto import interview_pb2 as pb
+from interview_coach.realtime.errors import CloseCode
 from interview_coach.resources import Resources
 from interview_coach.voice.base import split_sentences
 from interview_coach.voice.engines import VoiceEngines, load_voice_engines
@@ -107,3 +110,35 @@ async def _converse(
     parts = [part for part in fake.heard[uploads_before:] if part]
     assert parts and " ".join(parts) == heard, "the user's words are the server's"
     return line.text, heard
+
+
+async def test_a_speech_server_failing_mid_interview_closes_clearly_and_keeps_everything(
+    start_spoken_server: ServerFactory,
+    resources: Resources,
+    voice_engines: VoiceEngines,
+    remote_voice: tuple[FakeSpeechServer, VoiceEngines],
+) -> None:
+    """The server stops transcribing after the greeting: the page gets an Error (1013) that
+    says what failed and that the interview is saved, the greeting stays stored, and the
+    interview stays IN_PROGRESS to be rejoined; the key is in no message."""
+    fake, engines = remote_voice
+    server = await start_spoken_server(engines)
+    member = await add_member(resources)
+    interview_id, token = await seat_for(resources, member.id)
+    answer = await speech(voice_engines, OPENER_ANSWER)
+    client = SpokenClient(f"ws://127.0.0.1:{server.port}")
+    client.loopback = False
+    async with client.session(token, interview_id):
+        greeting = await client.wait_for(is_final(pb.AI), 60)
+        fake.faults["transcriptions"] = [500] * 20  # more than the engine retries
+        client.say(answer)
+        error = await client.wait_for(is_kind("error"), 60)
+    assert error.message.error.code == CloseCode.TRY_AGAIN_LATER
+    text = error.message.error.message
+    assert "speech server" in text.lower() and "rejoin" in text.lower()
+    assert KEY not in text
+    stored = [entry.text for entry in await stored_lines(resources, interview_id)]
+    assert greeting.message.partial_transcript.text in stored
+    async with resources.sessions() as db:
+        interview = await db.get(Interview, interview_id)
+    assert interview is not None and interview.status == InterviewStatus.IN_PROGRESS
