@@ -86,6 +86,19 @@ def _uvicorn_server(resources: Resources) -> Any:
     return Server(config)
 
 
+def _realtime_server(args: argparse.Namespace, resources: Resources) -> Any:
+    """One real-time server here, or a pool of ``--workers`` processes on one port; a pool's
+    worker (``--worker``) shares the port with SO_REUSEPORT."""
+    from interview_coach.realtime.server import RealtimeServer
+    from interview_coach.realtime.workers import WorkerPool, require_shared, worker_count
+
+    if args.worker:
+        require_shared(resources.settings, 2)
+        return RealtimeServer(resources, reuse_port=True)
+    count = worker_count(resources.settings, args.workers)
+    return WorkerPool(count) if count > 1 else RealtimeServer(resources)
+
+
 async def _serve(args: argparse.Namespace, settings: Settings, *, web: bool, realtime: bool) -> int:
     """Run the web app and/or the real-time server until SIGINT or SIGTERM, then stop both."""
     stop = asyncio.Event()
@@ -105,9 +118,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, *, web: bool, rea
         urls["web"] = _url("http", settings.host, settings.web_port)
     try:
         if realtime:
-            from interview_coach.realtime.server import RealtimeServer
-
-            realtime_server = RealtimeServer(resources)
+            realtime_server = _realtime_server(args, resources)
             port = await realtime_server.start(settings.host, settings.realtime_port)
             settings = settings.model_copy(update={"realtime_port": port})
             resources.settings = settings
@@ -156,7 +167,8 @@ SERVE_COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Every serve command: migrate (under the migration lock), then run the parts."""
     parts = (args.only,) if args.only else SERVE_COMMANDS[args.command][1]
-    _migrate(settings)
+    if not args.worker:  # the pool's parent migrated already
+        _migrate(settings)
     return _run_on_uvloop(_serve(args, settings, web="web" in parts, realtime="realtime" in parts))
 
 
@@ -317,6 +329,13 @@ def cmd_providers_check(args: argparse.Namespace, settings: Settings) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="interview-coach", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -333,6 +352,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--host")
         sub.add_argument("--web-port", type=int)
         sub.add_argument("--realtime-port", type=int)
+        sub.add_argument(
+            "--workers",
+            type=_positive,
+            help="real-time processes on one port (default: realtime_workers, else one per "
+            "core when redis_url is set, else 1)",
+        )
+        sub.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
 
     add(commands, "settings", cmd_settings, "list every setting as a Markdown table")
     add(commands, "doctor", cmd_doctor, "check the voice engines: load, speak, transcribe")

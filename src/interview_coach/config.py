@@ -102,7 +102,10 @@ class Settings(BaseSettings):
     realtime_workers: int | None = Field(
         default=None,
         ge=1,
-        description="Real-time server processes on one port; default one per core.",
+        description=(
+            "Real-time server processes on one port; default one per core when redis_url "
+            "is set and the database is not SQLite, else 1."
+        ),
     )
     redis_url: str | None = Field(
         default=None,
@@ -111,6 +114,11 @@ class Settings(BaseSettings):
             "Redis shared by several processes or nodes (live sessions, sign-in limits); "
             "unset: one process keeps them in memory."
         ),
+    )
+    redis_key_prefix: str = Field(
+        default="interview-coach:",
+        min_length=1,
+        description="Prefix of every Redis key and channel (several deployments, one Redis).",
     )
     turn_end_silence_ms: int = Field(
         default=600, description="Silence that ends the user's turn after a finished sentence."

@@ -2,8 +2,8 @@
 
 The policy (``SignInLimiter``, ``SignUpLimiter``) asks a ``WindowStore`` for the events of a
 key within the window. ``MemoryWindowStore`` keeps them in this process (one web node; several
-nodes each count on their own); a shared store such as Redis (a sorted set per key, scored by
-time) implements the same three methods.
+nodes each count on their own); ``RedisWindowStore`` (a sorted set per key, scored by
+time) is shared by every node and is used whenever ``redis_url`` is set.
 
 Sign-in failures are counted three ways, so nobody can lock anyone else out from one address:
 
@@ -17,10 +17,11 @@ Sign-in failures are counted three ways, so nobody can lock anyone else out from
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class WindowStore(Protocol):
@@ -64,6 +65,35 @@ class MemoryWindowStore:
 
     def tracked_keys(self) -> int:
         return len(self._events)
+
+
+class RedisWindowStore:
+    """Shared by every web process and node: a sorted set per key, scored by wall-clock
+    time (use ``clock=time.time`` with it: monotonic clocks differ between machines).
+    Synchronous like the interface; each call is one pipelined round trip to Redis."""
+
+    def __init__(self, redis: Any, prefix: str, window_seconds: float) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self.window_seconds = window_seconds
+
+    def add(self, key: str, at: float, member: str) -> None:
+        name = self._prefix + key
+        pipe = self._redis.pipeline()
+        pipe.zadd(name, {f"{secrets.token_hex(4)}|{member}": at})
+        pipe.expire(name, int(self.window_seconds) + 1)
+        pipe.execute()
+
+    def since(self, key: str, cutoff: float) -> list[tuple[float, str]]:
+        name = self._prefix + key
+        pipe = self._redis.pipeline()
+        pipe.zremrangebyscore(name, "-inf", cutoff)
+        pipe.zrange(name, 0, -1, withscores=True)
+        _, events = pipe.execute()
+        return [(float(score), str(tagged).split("|", 1)[1]) for tagged, score in events]
+
+    def discard(self, key: str) -> None:
+        self._redis.delete(self._prefix + key)
 
 
 class _Window:

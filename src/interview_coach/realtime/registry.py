@@ -1,4 +1,5 @@
-"""Which connection holds which interview, in this process.
+"""Which connection holds which interview, in this process (``cluster`` shares the claims
+with other processes; see ``realtime/cluster.py``).
 
 One live session per interview: a newer connection replaces the older. Admissions of one
 user are serialised by a per-user lock, so "replace, then read the status, then start" and
@@ -12,6 +13,8 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from interview_coach.realtime.cluster import Cluster, LocalCluster
 
 if TYPE_CHECKING:
     from interview_coach.realtime.session import LiveSession
@@ -27,8 +30,10 @@ class SessionStats:
 
 
 class SessionRegistry:
-    def __init__(self) -> None:
+    def __init__(self, cluster: Cluster | None = None) -> None:
+        self.cluster: Cluster = cluster or LocalCluster()
         self._live: dict[str, LiveSession] = {}
+        self._releasing: set[asyncio.Task[None]] = set()
         self._user_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -42,6 +47,10 @@ class SessionRegistry:
 
     def __contains__(self, interview_id: object) -> bool:
         return interview_id in self._live
+
+    async def settled(self) -> None:
+        """Wait for the claims of ended sessions to be released (before stopping)."""
+        await asyncio.gather(*self._releasing, return_exceptions=True)
 
     def get(self, interview_id: str) -> LiveSession | None:
         return self._live.get(interview_id)
@@ -59,6 +68,10 @@ class SessionRegistry:
         """Forget ``session`` (if it still holds its interview) and keep its chunk count."""
         if self._live.get(session.interview_id) is session:
             del self._live[session.interview_id]
+        release = self.cluster.release(session.interview_id, session.session_id)
+        task = asyncio.get_running_loop().create_task(release)
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
         self._finished_chunks += session.stats.audio_chunks
 
     @property

@@ -27,6 +27,7 @@ from interview_coach.interviews import transcripts
 from interview_coach.interviews.admission import admit
 from interview_coach.interviews.speech.processor import speech_activity
 from interview_coach.realtime import logs, messages
+from interview_coach.realtime.cluster import cluster_for
 from interview_coach.realtime.errors import (
     CloseCode,
     ProtocolViolation,
@@ -70,10 +71,14 @@ class RealtimeServer:
         *,
         interviewer_factory: InterviewerFactory | None = None,
         audio_processors: Sequence[AudioProcessorFactory] = (),
+        reuse_port: bool = False,
     ) -> None:
         self.resources = resources
+        self.reuse_port = reuse_port  # a pool's worker shares the port (SO_REUSEPORT)
         self.settings = resources.settings
-        self.sessions = SessionRegistry()
+        self.sessions = SessionRegistry(
+            cluster_for(self.settings.redis_url, self.settings.redis_key_prefix)
+        )
         self.audio_processors: list[AudioProcessorFactory] = [
             speech_activity(resources),
             *audio_processors,
@@ -96,6 +101,7 @@ class RealtimeServer:
     async def start(self, host: str, port: int) -> int:
         """Listen on ``host:port`` (0 picks a free port); returns the bound port."""
         settings = self.settings
+        await self.sessions.cluster.start(self._replace_here)
         self._server = await serve(
             self._handle,
             host,
@@ -110,6 +116,7 @@ class RealtimeServer:
             logger=logs.wire_log,
             server_header=None,
             backlog=LISTEN_BACKLOG,
+            reuse_port=self.reuse_port,
         )
         self.port = int(self._server.sockets[0].getsockname()[1])
         loop = asyncio.get_running_loop()
@@ -141,6 +148,8 @@ class RealtimeServer:
             await self._sweeper_task
         if self._refusals_task is not None:
             self._refusals_task.cancel()
+        await self.sessions.settled()
+        await self.sessions.cluster.stop()
         self.refusals.flush()
         self._stopped.set()
         logs.event("server.stopped", audio_chunks=self.sessions.audio_chunks_total)
@@ -184,32 +193,45 @@ class RealtimeServer:
             )
         ticket = self.resources.tickets.verify(request.auth_token)
         ticket.require_interview(request.interview_id)
-        async with self.sessions.user_lock(ticket.user_id):
+        cluster = self.sessions.cluster
+        async with cluster.user_lock(ticket.user_id), self.sessions.user_lock(ticket.user_id):
             previous = self.sessions.get(ticket.interview_id)
             if previous is not None and previous.user_id == ticket.user_id:
                 await previous.replace()
-            async with self.resources.sessions() as db:
-                admission = await admit(db, ticket.user_id, ticket.interview_id)
-            session = LiveSession(
-                SessionDeps(
-                    self.resources,
-                    self.sessions,
-                    self.interviewer_factory,
-                    self.audio_processors,
-                    self.lines,
-                ),
-                session_id=secrets.token_urlsafe(12),
-                user_id=ticket.user_id,
-                transport=transport,
-                core=core,
-                admission=admission,
-                sample_rate=request.sample_rate_hertz,
-            )
-            await session.begin()
+            session_id = secrets.token_urlsafe(12)
+            await cluster.claim(ticket.interview_id, session_id)
+            try:
+                async with self.resources.sessions() as db:
+                    admission = await admit(db, ticket.user_id, ticket.interview_id)
+                session = LiveSession(
+                    SessionDeps(
+                        self.resources,
+                        self.sessions,
+                        self.interviewer_factory,
+                        self.audio_processors,
+                        self.lines,
+                    ),
+                    session_id=session_id,
+                    user_id=ticket.user_id,
+                    transport=transport,
+                    core=core,
+                    admission=admission,
+                    sample_rate=request.sample_rate_hertz,
+                )
+                await session.begin()
+            except BaseException:
+                await cluster.release(ticket.interview_id, session_id)
+                raise
             self.sessions.attach(session)
         if self._stopping:
             await session.shutdown()
         return session
+
+    async def _replace_here(self, interview_id: str, session_id: str) -> None:
+        """Another node took the interview: close our session of it with REPLACED."""
+        session = self.sessions.get(interview_id)
+        if session is not None and session.session_id == session_id:
+            await session.replace()
 
     async def _refuse(
         self, transport: WebSocketTransport, core: ConnectionCore, error: AppError

@@ -2,8 +2,10 @@
 
 Live sessions touch ``last_seen_at`` periodically and when they disconnect, so the database
 alone says how long an IN_PROGRESS interview has been without a connection; a restarted
-server sweeps what an earlier process left. Interviews live in this process are skipped
-whatever the timestamps say.
+server sweeps what an earlier process left. Interviews live in this process, or claimed by
+a live connection on another alive node, are skipped whatever the timestamps say. Every
+node may sweep at once: ``lifecycle.complete`` is a compare-and-set, so exactly one
+sweeper (or session) wins each interview and only the winner logs the completion.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class GraceSweeper:
         async with self._resources.sessions() as db:
             for interview_id in (await db.scalars(statement)).all():
                 if interview_id in self._registry:
+                    continue
+                if await self._registry.cluster.held_elsewhere(interview_id):
                     continue
                 if await lifecycle.complete(db, interview_id, EndReason.ABANDONED, now=now):
                     completed.append(interview_id)

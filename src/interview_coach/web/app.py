@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, FastAPI, Request
@@ -11,7 +12,13 @@ from starlette.types import ASGIApp
 
 from interview_coach import __version__
 from interview_coach.auth import web_sessions
-from interview_coach.auth.ratelimit import MemoryWindowStore, SignInLimiter, SignUpLimiter
+from interview_coach.auth.ratelimit import (
+    MemoryWindowStore,
+    RedisWindowStore,
+    SignInLimiter,
+    SignUpLimiter,
+    WindowStore,
+)
 from interview_coach.config import Settings
 from interview_coach.resources import Resources
 from interview_coach.web import csrf, errors, input_guard
@@ -43,10 +50,12 @@ def create_app(resources: Resources) -> FastAPI:
     )
     app.state.resources = resources
     app.state.signin_limiter = signin_limiter(resources.settings)
+    window = resources.settings.signup_window_seconds
     app.state.signup_limiter = SignUpLimiter(
-        MemoryWindowStore(resources.settings.signup_window_seconds),
+        _window_store(resources.settings, window),
         max_sign_ups=resources.settings.signup_max_per_address,
-        window_seconds=resources.settings.signup_window_seconds,
+        window_seconds=window,
+        clock=_clock(resources.settings),
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -60,12 +69,28 @@ def create_app(resources: Resources) -> FastAPI:
 
 def signin_limiter(settings: Settings) -> SignInLimiter:
     return SignInLimiter(
-        MemoryWindowStore(settings.login_window_seconds),
+        _window_store(settings, settings.login_window_seconds),
         max_failures=settings.login_max_failures,
         address_max_failures=settings.login_address_max_failures,
         lock_addresses=settings.login_lock_addresses,
         window_seconds=settings.login_window_seconds,
+        clock=_clock(settings),
     )
+
+
+def _window_store(settings: Settings, window_seconds: float) -> WindowStore:
+    """In memory for one process; in Redis (shared by every node) when redis_url is set."""
+    if settings.redis_url is None:
+        return MemoryWindowStore(window_seconds)
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    return RedisWindowStore(client, settings.redis_key_prefix, window_seconds)
+
+
+def _clock(settings: Settings) -> Callable[[], float]:
+    """Wall-clock time across machines; monotonic (immune to clock steps) in one process."""
+    return time.monotonic if settings.redis_url is None else time.time
 
 
 async def _identify(
