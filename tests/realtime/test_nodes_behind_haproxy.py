@@ -112,13 +112,10 @@ backend nodes
 """
 
 
-@asynccontextmanager
-async def _cluster(
-    resources: Resources, folder: Path
-) -> AsyncIterator[tuple[str, dict[str, Node]]]:
-    """Two nodes and HAProxy in front; yields the one address and the nodes by name."""
+def _node_env(resources: Resources, folder: Path) -> dict[str, str]:
+    """What every node of one cluster shares: database, key, Redis and a fast mock."""
     settings = resources.settings
-    env = {
+    return {
         **os.environ,
         "INTERVIEW_COACH_DATABASE_URL": settings.resolved_database_url(),
         "INTERVIEW_COACH_SECRET_KEY": settings.signing_key(),
@@ -133,6 +130,14 @@ async def _cluster(
         "INTERVIEW_COACH_SWEEP_INTERVAL_SECONDS": "0.3",
         "INTERVIEW_COACH_REJOIN_GRACE_SECONDS": "60",
     }
+
+
+@asynccontextmanager
+async def _cluster(
+    resources: Resources, folder: Path
+) -> AsyncIterator[tuple[str, dict[str, Node]]]:
+    """Two nodes and HAProxy in front; yields the one address and the nodes by name."""
+    env = _node_env(resources, folder)
     nodes: list[Node] = []
     balancer: asyncio.subprocess.Process | None = None
     try:
@@ -251,3 +256,65 @@ async def _abandoned_interview(resources: Resources, make_seat: SeatFactory) -> 
         interview.last_seen_at = long_ago
         await db.commit()
     return seat.interview.id
+
+
+async def test_workers_share_one_port_and_a_dead_one_comes_back(
+    resources: Resources, seat: Seat, tmp_path: Path
+) -> None:
+    """`serve-realtime --workers 2`: one address announced once, two processes answering on
+    it, a worker killed with SIGKILL restarted, SIGTERM stopping them all."""
+    _needs_the_real_parts(resources)
+    env = _node_env(resources, tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        Path(sys.executable).parent / "interview-coach",
+        "serve-realtime",
+        "--json",
+        "--realtime-port",
+        "0",
+        "--workers",
+        "2",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=(tmp_path / "pool.log").open("wb"),
+    )
+    try:
+        assert process.stdout is not None
+        announced = ""
+        async with asyncio.timeout(30):
+            while not announced.rstrip().endswith("}"):
+                line = (await process.stdout.readline()).decode()
+                assert line, (tmp_path / "pool.log").read_text()[-2000:]
+                announced += line
+        address = json.loads(announced)["realtime"]  # one document, nothing else printed
+        workers = _children(process.pid)
+        assert len(workers) == 2
+        async with client(address) as c:
+            await c.join(seat)
+            await c.finals(1)
+        os.kill(workers[0], signal.SIGKILL)
+        async with asyncio.timeout(15):
+            while len(_children(process.pid)) < 2 or workers[0] in _children(process.pid):  # noqa: ASYNC110
+                await asyncio.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(20):
+            assert await process.wait() == 0
+        assert not _children(process.pid)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return sorted(found)

@@ -140,14 +140,13 @@ class WorkerPool:
         )
 
     async def _run(self, proc: asyncio.subprocess.Process, ready: asyncio.Future[None]) -> int:
-        """Forward the worker's output; its first line means it listens. Its exit code; a
-        worker that exits before it ever listened fails ``start``."""
+        """The worker's first line of output (its address) means it listens; the pool's
+        parent alone announces the one address, so a worker's lines are only read. Its exit
+        code; a worker that exits before it ever listened fails ``start``."""
         assert proc.stdout is not None
-        async for line in proc.stdout:
+        async for _line in proc.stdout:
             if not ready.done():
                 ready.set_result(None)
-            sys.stdout.write(line.decode(errors="replace"))
-            sys.stdout.flush()
         code = await proc.wait()
         if not ready.done():
             ready.set_exception(
