@@ -42,17 +42,19 @@ system-deps:
 	  fi; \
 	fi
 
-# Two pytest processes at once: spoken sessions then Chromium tests in one (Chromium last: its
-# sync API and asyncio tests cannot share a process afterwards), the rest in the other; the
-# halves take about as long.
-# The browser half's output follows the other's; the exit status is the worse of the two
-# (5, "no tests collected", only when neither half collected any).
+# Chromium tests in one pytest process, everything else beside it in TEST_WORKERS more
+# (pytest-xdist, one file per worker at a time). Chromium needs a process of its own: its sync
+# API breaks asyncio tests that run after it in the same process. Most of the suite waits on
+# real time (spoken sessions, timers), so three processes share two cores well. The browser
+# half's output follows; the exit status is the worse of the two (5, "no tests collected",
+# only when neither half collected any).
+TEST_WORKERS ?= 2
 test: $(STAMP) system-deps
-	@$(BIN)/pytest -m "browser or spoken" -p no:cacheprovider $(PYTEST_ARGS) >$(VENV)/browser-tests.log 2>&1 & \
+	@$(BIN)/pytest -m browser -p no:cacheprovider $(PYTEST_ARGS) >$(VENV)/browser-tests.log 2>&1 & \
 	browser=$$!; \
-	$(BIN)/pytest -m "not browser and not spoken" $(PYTEST_ARGS); rest=$$?; \
+	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rest=$$?; \
 	wait $$browser; in_browser=$$?; \
-	echo "============ spoken and browser tests (-m 'browser or spoken') ============"; \
+	echo "================ browser tests (pytest -m browser) ================"; \
 	cat $(VENV)/browser-tests.log; \
 	if [ $$rest -eq 5 ] && [ $$in_browser -eq 5 ]; then exit 5; fi; \
 	[ $$rest -eq 5 ] && rest=0; [ $$in_browser -eq 5 ] && in_browser=0; \

@@ -31,7 +31,7 @@ T = TypeVar("T")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 TEST_PASSWORD = "correct horse battery"
-# Real-time spoken sessions: marked ``spoken`` (make test runs them beside the other half).
+# Real-time spoken sessions: marked ``spoken`` (``-m 'not spoken'`` for a quick run).
 SPOKEN_FOLDER = Path(__file__).parent / "conversation"
 
 
