@@ -62,8 +62,11 @@ def _needs_the_real_parts(resources: Resources) -> None:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
 
 
-async def _start_node(name: str, env: dict[str, str], folder: Path) -> Node:
-    log = folder / f"{name}.log"
+async def _serve_realtime(
+    env: dict[str, str], log: Path, workers: int
+) -> tuple[asyncio.subprocess.Process, str]:
+    """`interview-coach serve-realtime --workers N` on port 0; the process and the one
+    address it announced (its --json output must be that document and nothing else)."""
     process = await asyncio.create_subprocess_exec(
         Path(sys.executable).parent / "interview-coach",
         "serve-realtime",
@@ -71,7 +74,7 @@ async def _start_node(name: str, env: dict[str, str], folder: Path) -> Node:
         "--realtime-port",
         "0",
         "--workers",
-        "1",  # one process per node here; several nodes are the point
+        str(workers),
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=log.open("wb"),
@@ -81,9 +84,16 @@ async def _start_node(name: str, env: dict[str, str], folder: Path) -> Node:
     async with asyncio.timeout(30):
         while not announced.rstrip().endswith("}"):
             line = (await process.stdout.readline()).decode()
-            assert line, f"node {name} exited: {log.read_text()[-2000:]}"
+            assert line, f"serve-realtime exited: {log.read_text()[-2000:]}"  # noqa: ASYNC240
             announced += line
-    return Node(name, process, json.loads(announced)["realtime"], log)
+    return process, json.loads(announced)["realtime"]
+
+
+async def _start_node(name: str, env: dict[str, str], folder: Path) -> Node:
+    """One node: one process (several nodes are the point here)."""
+    log = folder / f"{name}.log"
+    process, url = await _serve_realtime(env, log, workers=1)
+    return Node(name, process, url, log)
 
 
 def _haproxy_config(port: int, nodes: list[Node]) -> str:
@@ -264,28 +274,10 @@ async def test_workers_share_one_port_and_a_dead_one_comes_back(
     """`serve-realtime --workers 2`: one address announced once, two processes answering on
     it, a worker killed with SIGKILL restarted, SIGTERM stopping them all."""
     _needs_the_real_parts(resources)
-    env = _node_env(resources, tmp_path)
-    process = await asyncio.create_subprocess_exec(
-        Path(sys.executable).parent / "interview-coach",
-        "serve-realtime",
-        "--json",
-        "--realtime-port",
-        "0",
-        "--workers",
-        "2",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=(tmp_path / "pool.log").open("wb"),
+    process, address = await _serve_realtime(
+        _node_env(resources, tmp_path), tmp_path / "pool.log", workers=2
     )
     try:
-        assert process.stdout is not None
-        announced = ""
-        async with asyncio.timeout(30):
-            while not announced.rstrip().endswith("}"):
-                line = (await process.stdout.readline()).decode()
-                assert line, (tmp_path / "pool.log").read_text()[-2000:]
-                announced += line
-        address = json.loads(announced)["realtime"]  # one document, nothing else printed
         workers = _children(process.pid)
         assert len(workers) == 2
         async with client(address) as c:
