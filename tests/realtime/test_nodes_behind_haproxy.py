@@ -205,9 +205,11 @@ async def test_replace_across_nodes_kill_nine_and_one_sweep(
             start = await newer.join(seat)
             ended = (await older.until("session_ended"))[-1].session_ended
             assert ended.reason == pb.SessionEnded.REPLACED
-            assert time.monotonic() - replaced_at < 1.0
+            # The goal is 1 s (held in tests/realtime/test_cluster.py); here a loaded CI box
+            # also runs HAProxy and two node processes.
+            assert time.monotonic() - replaced_at < 2.0
             assert start.resumed
-            shown = [line.text for line in await newer.finals(3, within=10)]
+            shown = [line.text for line in await newer.finals(3, within=20)]
             victim = nodes[_node_of(newer)]
             # The newer tab's node dies mid-interview.
             victim.process.send_signal(signal.SIGKILL)
@@ -217,19 +219,19 @@ async def test_replace_across_nodes_kill_nine_and_one_sweep(
 
         # The same address, the surviving node: every line shown, the timer right, and the
         # interviewer goes on from where it was.
-        async with asyncio.timeout(15):
+        async with asyncio.timeout(30):
             while True:
                 try:
                     async with client(address) as again:
                         assert _node_of(again) != victim.name
                         rejoined = await again.join(seat)
                         resent = [line.text for line in await again.finals(len(shown))]
-                        following = (await again.finals(1, within=10))[0].text
+                        following = (await again.finals(1, within=20))[0].text
                         await again.end()
                         final = (await again.until("session_ended"))[-1].session_ended
                     break
                 except (OSError, AssertionError):
-                    if time.monotonic() - killed_at > 10:
+                    if time.monotonic() - killed_at > 25:
                         raise
                     await asyncio.sleep(0.2)
         assert rejoined.resumed
