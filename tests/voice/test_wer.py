@@ -18,6 +18,9 @@ from wer import word_error_rate
         ("", "", 0.0),
         ("", "noise", 1.0),
         ("a b", "c d e f", 2.0),  # may exceed 1
+        ("you are proud of it", "you're proud of it", 0.0),  # contractions are the same words
+        ("I can not say", "I can't say", 0.0),
+        ("it will not do", "it won't do", 0.0),
     ],
 )
 def test_word_error_rate(reference: str, hypothesis: str, rate: float) -> None:

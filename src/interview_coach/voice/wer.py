@@ -5,11 +5,27 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"[a-z0-9']+")
+# A recogniser writing "you're" for "you are" heard every word: compare the spoken words.
+_CONTRACTIONS = {
+    "'re": " are",
+    "'ve": " have",
+    "'ll": " will",
+    "'m": " am",
+    "'d": " would",
+    "n't": " not",
+}
+_CONTRACTION = re.compile(r"(?<=[a-z])('re|'ve|'ll|'m|'d|n't)\b")
+_IRREGULAR = re.compile(r"\b(can't|won't|shan't)\b")
+_IRREGULARS = {"can't": "can not", "won't": "will not", "shan't": "shall not"}
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words without punctuation ("Don't," -> "don't")."""
-    return _WORD.findall(text.lower().replace("\u2019", "'"))
+    """Lower-case words without punctuation, contractions spelled out ("Don't," -> "do not";
+    "can't" -> "can not")."""
+    lowered = text.lower().replace("\u2019", "'")
+    regular = _IRREGULAR.sub(lambda match: _IRREGULARS[match.group(1)], lowered)
+    spelled = _CONTRACTION.sub(lambda match: _CONTRACTIONS[match.group(1)], regular)
+    return _WORD.findall(spelled)
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
