@@ -24,16 +24,30 @@ from interview_coach.realtime.server import RealtimeServer
 from interview_coach.resources import Resources
 
 ENCODINGS = ["binary", "json"]
+TRANSPORTS = ["websockets", "picows"]
 RATE = 16000
 CHUNK_40MS = b"\x00\x01" * (RATE * 40 // 1000)
 WAIT = 5.0  # seconds any single expectation may take
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules that say ``TRANSPORT_PARITY = True`` (the wire: handshake, frames, closes,
+    rejoin, stalls) run every test over both WebSocket libraries; the rest use the default."""
+    if getattr(metafunc.module, "TRANSPORT_PARITY", False) and "transport" in metafunc.fixturenames:
+        metafunc.parametrize("transport", TRANSPORTS, indirect=True)
+
+
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def transport(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "websockets"))
+
+
+@pytest.fixture
+def settings(settings: Settings, transport: str) -> Settings:
     """Fast timings: short start timeout, frequent touches; grace stays long by default."""
     return settings.model_copy(
         update={
+            "realtime_transport": transport,
             "start_timeout_seconds": 0.5,
             "touch_interval_seconds": 0.2,
             "sweep_interval_seconds": 0.05,

@@ -15,6 +15,8 @@ from interview_coach.resources import Resources
 
 from .conftest import CHUNK_40MS, Seat, ServerFactory, client, eventually, load, url_of
 
+TRANSPORT_PARITY = True  # every test here runs over both WebSocket libraries
+
 
 async def test_malformed_binary_frame(url: str) -> None:
     """Bytes that are not protobuf get Error 1007 as binary protobuf, then the close."""

@@ -13,6 +13,8 @@ from interview_coach.realtime.server import RealtimeServer
 
 from .conftest import client, url_of
 
+TRANSPORT_PARITY = True  # every test here runs over both WebSocket libraries
+
 BAD_TOKENS = 40
 FOREIGN_ORIGINS = 10
 

@@ -22,6 +22,15 @@ from interview_coach.resources import Resources
 
 from .conftest import Seat, ServerFactory, client, load, url_of
 
+TRANSPORT_PARITY = True  # every test here runs over both WebSocket libraries
+
+
+async def test_the_setting_picks_the_websocket_library(
+    server: RealtimeServer, transport: str
+) -> None:
+    """``realtime_transport`` decides which library listens (both run every test here)."""
+    assert type(server._server).__module__.split(".")[0] == transport
+
 
 async def test_health_check(server: RealtimeServer) -> None:
     """GET /healthz on the WebSocket port answers 200 for load balancers."""

@@ -9,6 +9,8 @@ from interview_coach.resources import Resources
 
 from .conftest import Seat, client, load
 
+TRANSPORT_PARITY = True  # every test here runs over both WebSocket libraries
+
 
 async def test_successful_connection_and_authentication(
     url: str, seat: Seat, encoding: str

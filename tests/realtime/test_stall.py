@@ -17,6 +17,8 @@ from interview_coach.realtime.errors import CloseCode
 
 from .conftest import CHUNK_40MS, client, eventually
 
+TRANSPORT_PARITY = True  # every test here runs over both WebSocket libraries
+
 STALL_SECONDS = 3.0
 STREAM_CHUNKS = 150  # 6 s of 40 ms chunks
 STALL_AT_CHUNK = 25  # 1 s in

@@ -10,15 +10,10 @@ server is restarting (close code 1012) and leaves their interviews IN_PROGRESS t
 from __future__ import annotations
 
 import asyncio
-import http
 import secrets
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-
-from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.http11 import Request, Response
-from websockets.typing import Origin
 
 from interview_coach.errors import AppError
 from interview_coach.interviewer.base import InterviewerFactory
@@ -40,7 +35,13 @@ from interview_coach.realtime.protocol import ConnectionCore, Limits, StartReque
 from interview_coach.realtime.registry import SessionRegistry
 from interview_coach.realtime.session import RESTARTING_MESSAGE, LiveSession, SessionDeps
 from interview_coach.realtime.sweeper import GraceSweeper
-from interview_coach.realtime.transport import TransportClosed, WebSocketTransport
+from interview_coach.realtime.transport import (
+    Listener,
+    ListenOptions,
+    TransportClosed,
+    WebSocketTransport,
+    listen,
+)
 from interview_coach.resources import Resources
 
 HEALTH_PATH = "/healthz"
@@ -87,7 +88,7 @@ class RealtimeServer:
         self.sweeper = GraceSweeper(resources, self.sessions)
         self.lines = transcripts.GroupCommit(resources.sessions)
         self._limits = Limits.from_settings(self.settings)
-        self._server: Server | None = None
+        self._server: Listener | None = None
         self._sweeper_task: asyncio.Task[None] | None = None
         self.refusals = logs.RefusalLog()
         self._refusals_task: asyncio.Task[None] | None = None
@@ -102,21 +103,21 @@ class RealtimeServer:
         """Listen on ``host:port`` (0 picks a free port); returns the bound port."""
         settings = self.settings
         await self.sessions.cluster.start(self._replace_here)
-        self._server = await serve(
+        self._server = await listen(
+            settings.realtime_transport,
             self._handle,
             host,
             port,
-            origins=[*(Origin(origin) for origin in settings.origins()), None],
-            compression=None,
-            max_size=settings.max_frame_bytes * HARD_CAP_FACTOR,
-            ping_interval=settings.ping_interval_seconds,
-            ping_timeout=settings.ping_interval_seconds,
-            process_request=_health_check,
-            process_response=self._count_rejected_handshake,
-            logger=logs.wire_log,
-            server_header=None,
-            backlog=LISTEN_BACKLOG,
-            reuse_port=self.reuse_port,
+            ListenOptions(
+                origins=settings.origins(),
+                max_size=settings.max_frame_bytes * HARD_CAP_FACTOR,
+                ping_interval=settings.ping_interval_seconds,
+                health_path=HEALTH_PATH,
+                refused=self._count_rejected_handshake,
+                logger=logs.wire_log,
+                backlog=LISTEN_BACKLOG,
+                reuse_port=self.reuse_port,
+            ),
         )
         self.port = int(self._server.sockets[0].getsockname()[1])
         loop = asyncio.get_running_loop()
@@ -156,8 +157,8 @@ class RealtimeServer:
 
     # ------------------------------------------------------------ connections
 
-    async def _handle(self, connection: ServerConnection) -> None:
-        opening = _Opening(WebSocketTransport(connection), ConnectionCore(self._limits))
+    async def _handle(self, transport: WebSocketTransport) -> None:
+        opening = _Opening(transport, ConnectionCore(self._limits))
         self._opening.add(opening)
         try:
             session = await self._open(opening)
@@ -243,20 +244,7 @@ class RealtimeServer:
             await transport.send(core.encode(messages.error(code, error.message)))
         await transport.close(code, error.code)
 
-    def _count_rejected_handshake(
-        self, connection: ServerConnection, request: Request, response: Response
-    ) -> None:
+    def _count_rejected_handshake(self, status: int, remote: str) -> None:
         """A handshake answered with an HTTP error (foreign Origin, not a WebSocket) is a
         refusal too, logged and counted the same way."""
-        if response.status_code not in (http.HTTPStatus.SWITCHING_PROTOCOLS, http.HTTPStatus.OK):
-            self.refusals.refused(
-                code=response.status_code,
-                reason=f"http_{response.status_code}",
-                remote=WebSocketTransport(connection).remote,
-            )
-
-
-def _health_check(connection: ServerConnection, request: Request) -> Response | None:
-    if request.path == HEALTH_PATH:
-        return connection.respond(http.HTTPStatus.OK, "ok\n")
-    return None
+        self.refusals.refused(code=status, reason=f"http_{status}", remote=remote)

@@ -1,19 +1,31 @@
-"""The transport seam: what a session needs from a WebSocket, and the ``websockets`` adapter.
+"""The transport seam: what a session needs from a WebSocket, and the listeners that make one.
 
-Sessions see only ``Transport``, so a faster library (picows) can replace ``websockets``
-by adding another adapter.
+Sessions see only ``Transport``; the server sees only ``listen``. Two libraries sit behind
+them, picked by ``realtime_transport``: ``websockets`` (pure asyncio, the default) and
+``picows`` (a Cython WebSocket core, through its websockets-compatible connection API),
+which costs less CPU per frame. Both get the same handshake rules: the Origin allow-list,
+``GET /healthz``, no compression, the frame-size cap, keepalive pings, the listen backlog.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Protocol
+import http
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, cast
 
-from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import ConnectionClosed
+import picows.websockets as picows_websockets
+import websockets
+from picows.websockets.asyncio import server as picows_server
+from websockets.asyncio import server as websockets_server
 
 from interview_coach.realtime.codec import Frame
+
+TransportLibrary = Literal["websockets", "picows"]
+_CLOSED = (websockets.ConnectionClosed, picows_websockets.ConnectionClosed)
 
 
 class TransportClosed(Exception):
@@ -31,21 +43,51 @@ class Transport(Protocol):
     async def close(self, code: int, reason: str) -> None: ...
 
 
+class Connection(Protocol):
+    """The part of a library's server connection the adapter uses (both libraries have it)."""
+
+    @property
+    def remote_address(self) -> Any: ...
+
+    async def recv(self) -> Frame: ...
+
+    async def send(self, message: Frame) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str = "") -> None: ...
+
+
+class Listener(Protocol):
+    """A listening server of either library."""
+
+    @property
+    def sockets(self) -> Sequence[Any]: ...
+
+    def close(self, close_connections: bool = True) -> None: ...
+
+    async def wait_closed(self) -> None: ...
+
+
+def remote_of(connection: object) -> str:
+    address = getattr(connection, "remote_address", None)
+    if isinstance(address, tuple):
+        return f"{address[0]}:{address[1]}"
+    return "unknown" if address is None else str(address)
+
+
 class WebSocketTransport:
-    def __init__(self, connection: ServerConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._receiving = False
 
     @property
     def remote(self) -> str:
-        address = self._connection.remote_address
-        return f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
+        return remote_of(self._connection)
 
     async def recv(self) -> Frame:
         self._receiving = True
         try:
             return await self._connection.recv()
-        except ConnectionClosed:
+        except _CLOSED:
             raise TransportClosed from None
         finally:
             self._receiving = False
@@ -53,7 +95,7 @@ class WebSocketTransport:
     async def send(self, frame: Frame) -> None:
         try:
             await self._connection.send(frame)
-        except ConnectionClosed:
+        except _CLOSED:
             raise TransportClosed from None
 
     async def close(self, code: int, reason: str) -> None:
@@ -70,6 +112,64 @@ class WebSocketTransport:
             drain.cancel()
 
     async def _drain(self) -> None:
-        with contextlib.suppress(ConnectionClosed):
+        with contextlib.suppress(*_CLOSED):
             while True:
                 await self._connection.recv()
+
+
+@dataclass(frozen=True)
+class ListenOptions:
+    """What both libraries are told; ``refused`` hears every handshake answered with an
+    HTTP error (status, remote)."""
+
+    origins: Sequence[str]
+    max_size: int
+    ping_interval: float
+    health_path: str
+    refused: Callable[[int, str], None]
+    logger: logging.Logger
+    backlog: int
+    reuse_port: bool
+
+
+async def listen(
+    library: TransportLibrary,
+    handler: Callable[[WebSocketTransport], Awaitable[None]],
+    host: str,
+    port: int,
+    options: ListenOptions,
+) -> Listener:
+    """Listen on ``host:port`` with ``library``; each accepted connection goes to ``handler``
+    as a ``WebSocketTransport``."""
+
+    async def accept(connection: Any) -> None:
+        await handler(WebSocketTransport(connection))
+
+    def health(connection: Any, request: Any) -> Any:
+        if request.path == options.health_path:
+            return connection.respond(http.HTTPStatus.OK, "ok\n")
+        return None
+
+    def answered(connection: Any, request: Any, response: Any) -> Any:
+        if response.status_code not in (http.HTTPStatus.SWITCHING_PROTOCOLS, http.HTTPStatus.OK):
+            options.refused(response.status_code, remote_of(connection))
+        return response
+
+    serve: Any = picows_server.serve if library == "picows" else websockets_server.serve
+    server = await serve(
+        accept,
+        host,
+        port,
+        origins=[*options.origins, None],  # no Origin: not a browser, cannot be hijacked
+        compression=None,
+        max_size=options.max_size,
+        ping_interval=options.ping_interval,
+        ping_timeout=options.ping_interval,
+        process_request=health,
+        process_response=answered,
+        logger=options.logger,
+        server_header=None,
+        backlog=options.backlog,
+        reuse_port=options.reuse_port,
+    )
+    return cast(Listener, server)
