@@ -166,21 +166,35 @@ def main() -> int:
     parser.add_argument("--encoding", choices=["binary", "json", "both"], default="both")
     parser.add_argument("--postgres", help="also run on a fresh database on this server")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--transport",
+        nargs="+",
+        choices=["websockets", "picows"],
+        default=["websockets"],
+        help="WebSocket libraries of our server to run, one after the other",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rt-peer-") as tmp:
         peer = run_peer(args.bench, args, Path(tmp))
     print(json.dumps(peer), flush=True)
     encodings = ["binary", "json"] if args.encoding == "both" else [args.encoding]
     databases = ([] if args.no_sqlite else [None]) + ([args.postgres] if args.postgres else [])
-    for database in databases:
-        for encoding in encodings:
-            ours = run_ours(args.bench, args, encoding, database)
-            peer_cpu = peer["cpu_ms_per_session_second"]
-            ours["ratio_to_peer"] = (
-                round(ours["cpu_ms_per_session_second"] / peer_cpu, 2) if peer_cpu else None
-            )
-            print(json.dumps(ours), flush=True)
+    for transport in args.transport:
+        os.environ["INTERVIEW_COACH_REALTIME_TRANSPORT"] = transport  # the server child's
+        for database in databases:
+            for encoding in encodings:
+                ours = {"transport": transport, **run_ours(args.bench, args, encoding, database)}
+                _compare(ours, peer)
     return 0
+
+
+def _compare(ours: dict[str, Any], peer: dict[str, Any]) -> None:
+    """Print our row with its CPU ratio to the peer's, measured in the same run."""
+    peer_cpu = peer["cpu_ms_per_session_second"]
+    ours["ratio_to_peer"] = (
+        round(ours["cpu_ms_per_session_second"] / peer_cpu, 2) if peer_cpu else None
+    )
+    print(json.dumps(ours), flush=True)
 
 
 if __name__ == "__main__":

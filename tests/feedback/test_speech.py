@@ -108,7 +108,7 @@ async def test_segments_are_stored_as_they_finish(
     for offset_ms, chunk in chunks(pcm):
         if offset_ms >= until_ms:
             break
-        await processor.process(chunk, offset_ms)
+        processor.feed(chunk, offset_ms)
 
     async def stored() -> list[Segment]:
         async with resources.sessions() as db:

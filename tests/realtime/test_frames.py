@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from interview_coach.interviews.enums import InterviewStatus
+from interview_coach.proto import interview_pb2 as pb
 from interview_coach.realtime.errors import CloseCode
 from interview_coach.realtime.processors import ProcessorContext
 from interview_coach.realtime.server import RealtimeServer
@@ -160,6 +161,57 @@ async def test_audio_reaches_processors_with_offsets(
     assert recorder.context.sample_rate == 16000
     assert recorder.chunks == [(len(CHUNK_40MS), base + 40 * i) for i in range(5)]
     assert recorder.closed_at == base + 200
+
+
+class InlineRecorder(Recorder):
+    """An inline processor: ``feed`` runs in the receive loop; one chunk in makes it fail."""
+
+    def __init__(self, context: ProcessorContext, fail_at: int | None = None) -> None:
+        super().__init__(context)
+        self.fail_at = fail_at
+
+    def feed(self, pcm: bytes, offset_ms: int) -> None:
+        if len(self.chunks) == self.fail_at:
+            raise RuntimeError("inline processor broke")
+        self.chunks.append((len(pcm), offset_ms))
+
+
+async def test_inline_and_queued_processors_each_get_every_chunk_in_order(
+    start_server: ServerFactory, seat: Seat, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Inline processors are fed in the receive loop, queued ones in the pump, each in
+    order; an inline one that raises is logged and left out, the session and the others go
+    on."""
+    made: dict[str, Recorder] = {}
+
+    def inline(context: ProcessorContext) -> Recorder:
+        made["inline"] = InlineRecorder(context)
+        return made["inline"]
+
+    def breaking(context: ProcessorContext) -> Recorder:
+        made["breaking"] = InlineRecorder(context, fail_at=2)
+        return made["breaking"]
+
+    def queued(context: ProcessorContext) -> Recorder:
+        made["queued"] = Recorder(context)
+        return made["queued"]
+
+    server = await start_server(server_kwargs={"audio_processors": [inline, breaking, queued]})
+    async with client(url_of(server)) as c:
+        start = await c.join(seat)
+        for _ in range(5):
+            await c.audio()
+        await c.end()
+        ended = (await c.until("session_ended"))[-1].session_ended
+        await c.closed()
+    assert ended.reason == pb.SessionEnded.USER_INITIATED
+    every = [(len(CHUNK_40MS), start.elapsed_ms + 40 * i) for i in range(5)]
+    assert made["inline"].chunks == every
+    assert made["queued"].chunks == every
+    assert made["inline"].closed_at == made["queued"].closed_at == start.elapsed_ms + 200
+    assert made["breaking"].chunks == every[:2]
+    assert made["breaking"].closed_at is None  # removed: not closed
+    assert "audio processor InlineRecorder failed; removed" in caplog.text
 
 
 async def test_repeated_end_request(url: str, seat: Seat, resources: Resources) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, case, exists, or_, update
+from sqlalchemy import CursorResult, and_, bindparam, case, exists, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -69,15 +69,12 @@ async def start(session: AsyncSession, interview_id: str, *, now: datetime | Non
     )
 
 
-async def go_live(
-    session: AsyncSession, user_id: int, interview_id: str, *, now: datetime | None = None
-) -> Interview | None:
-    """Start the user's PENDING interview (if no other of theirs is in progress) or touch
-    their IN_PROGRESS one, in one ``UPDATE … RETURNING``: a live start costs one round trip
-    (and the commit). The interview as it now is, or None when neither applies (the caller
-    finds out why on its slow path). A start stamps ``started_at = now``; a rejoin keeps it.
-    """
-    now = now or utcnow()
+def _go_live_statement() -> Any:
+    """Built once: an aliased subquery costs SQLAlchemy more to build than the database
+    takes to run it (about a fifth of the real-time server's CPU in a burst of starts)."""
+    user_id = bindparam("owner", type_=Interview.user_id.type)
+    interview_id = bindparam("interview", type_=Interview.id.type)
+    now = bindparam("at", type_=Interview.started_at.type)
     others = aliased(Interview)
     busy = exists().where(
         others.user_id == user_id,
@@ -85,7 +82,7 @@ async def go_live(
         others.id != interview_id,
     )
     pending = Interview.status == InterviewStatus.PENDING
-    statement = (
+    return (
         update(Interview)
         .where(
             Interview.id == interview_id,
@@ -107,7 +104,21 @@ async def go_live(
         .returning(Interview)
         .execution_options(synchronize_session=False, populate_existing=True)
     )
-    interview = (await session.scalars(statement)).first()
+
+
+_GO_LIVE = _go_live_statement()
+
+
+async def go_live(
+    session: AsyncSession, user_id: int, interview_id: str, *, now: datetime | None = None
+) -> Interview | None:
+    """Start the user's PENDING interview (if no other of theirs is in progress) or touch
+    their IN_PROGRESS one, in one ``UPDATE … RETURNING``: a live start costs one round trip
+    (and the commit). The interview as it now is, or None when neither applies (the caller
+    finds out why on its slow path). A start stamps ``started_at = now``; a rejoin keeps it.
+    """
+    parameters = {"owner": user_id, "interview": interview_id, "at": now or utcnow()}
+    interview = (await session.scalars(_GO_LIVE, parameters)).first()
     await session.commit()
     return interview
 

@@ -2,9 +2,12 @@
 
 Each live session passes its user audio chunks, with their offset in milliseconds from the
 interview's start, to the processors built by the server's factories (a voice-activity
-detector, a speech-to-text stream, an AI engine that wants audio). They run in a task fed by
-a bounded queue, so a slow processor never stalls the receive loop; when the queue is full
-the chunk is dropped for processors and counted, the connection stays up.
+detector, a speech-to-text stream, an AI engine that wants audio). Async processors run in a
+task fed by a bounded queue, so a slow processor never stalls the receive loop; when the
+queue is full the chunk is dropped for them and counted, the connection stays up. Inline
+processors (cheap, never waiting: the voice-activity detector) run in the receive loop
+itself: one fewer queue hop and task switch per chunk, on the path every live session
+takes 25 times a second.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,18 @@ class AudioProcessor(Protocol):
         """The connection's audio has ended at ``offset_ms``; flush and release."""
 
 
+@runtime_checkable
+class InlineAudioProcessor(Protocol):
+    def feed(self, pcm: bytes, offset_ms: int) -> None:
+        """Take a chunk now; must never block (hand slow work to a task of its own)."""
+
+    async def close(self, offset_ms: int) -> None:
+        """The connection's audio has ended at ``offset_ms``; flush and release."""
+
+
+AnyAudioProcessor = AudioProcessor | InlineAudioProcessor
+
+
 @dataclass(frozen=True)
 class ProcessorContext:
     session_id: str
@@ -35,23 +50,35 @@ class ProcessorContext:
     sample_rate: int
 
 
-AudioProcessorFactory = Callable[[ProcessorContext], AudioProcessor]
+AudioProcessorFactory = Callable[[ProcessorContext], AnyAudioProcessor]
 
 _Item = tuple[bytes, int]
 
 
 class AudioPump:
-    """A bounded queue and one task that hands each chunk to every processor in order."""
+    """Inline processors called at once; a bounded queue and one task that hands each chunk
+    to every async processor in order (the task only exists if there is one)."""
 
-    def __init__(self, processors: Sequence[AudioProcessor], max_chunks: int) -> None:
-        self._processors = list(processors)
+    def __init__(self, processors: Sequence[AnyAudioProcessor], max_chunks: int) -> None:
+        self._inline = [p for p in processors if isinstance(p, InlineAudioProcessor)]
+        self._processors = [p for p in processors if not isinstance(p, InlineAudioProcessor)]
         self._queue: asyncio.Queue[_Item | None] = asyncio.Queue(max_chunks)
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task = (
+            asyncio.get_running_loop().create_task(self._run()) if self._processors else None
+        )
         self._end_ms = 0
         self.dropped = 0
 
     def offer(self, pcm: bytes, offset_ms: int) -> bool:
-        """Queue a chunk without waiting; False (and counted) when the processors lag."""
+        """Feed the inline processors and queue the chunk for the others, without waiting;
+        False (and counted) when the async processors lag."""
+        for processor in self._inline:
+            try:
+                processor.feed(pcm, offset_ms)
+            except Exception:
+                self._remove(processor)
+        if self._task is None:
+            return True
         try:
             self._queue.put_nowait((pcm, offset_ms))
         except asyncio.QueueFull:
@@ -66,11 +93,15 @@ class AudioPump:
         self._end_ms = offset_ms
         try:
             async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
-                await self._queue.put(None)
-                await self._task
+                if self._task is not None:
+                    await self._queue.put(None)
+                    await self._task
+                for processor in list(self._inline):
+                    await self._call(processor, processor.close(offset_ms))
         except TimeoutError:
             log.warning("audio processors did not finish in %ss", CLOSE_TIMEOUT_SECONDS)
-            self._task.cancel()
+            if self._task is not None:
+                self._task.cancel()
 
     async def _run(self) -> None:
         while (item := await self._queue.get()) is not None:
@@ -80,11 +111,16 @@ class AudioPump:
         for processor in list(self._processors):
             await self._call(processor, processor.close(self._end_ms))
 
-    async def _call(self, processor: AudioProcessor, step: Awaitable[None]) -> None:
+    async def _call(self, processor: AnyAudioProcessor, step: Awaitable[None]) -> None:
         """Run one processor step; a processor that raises is logged and left out."""
         try:
             await step
         except Exception:
-            log.exception("audio processor %s failed; removed", type(processor).__name__)
-            if processor in self._processors:
-                self._processors.remove(processor)
+            self._remove(processor)
+
+    def _remove(self, processor: AnyAudioProcessor) -> None:
+        """Called from an ``except`` block: logs the error with its traceback."""
+        log.exception("audio processor %s failed; removed", type(processor).__name__)
+        for group in (self._inline, self._processors):
+            if processor in group:
+                group.remove(processor)  # type: ignore[arg-type]

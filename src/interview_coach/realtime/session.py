@@ -33,7 +33,7 @@ from interview_coach.interviews.enums import EndReason, Speaker
 from interview_coach.realtime import logs, messages
 from interview_coach.realtime.errors import CloseCode, ProtocolViolation
 from interview_coach.realtime.processors import (
-    AudioProcessor,
+    AnyAudioProcessor,
     AudioProcessorFactory,
     AudioPump,
     ProcessorContext,
@@ -214,7 +214,7 @@ class LiveSession:
             user_id=self.user_id,
             sample_rate=self._sample_rate,
         )
-        processors: list[AudioProcessor] = [
+        processors: list[AnyAudioProcessor] = [
             factory(context) for factory in self._deps.processor_factories
         ]
         if interviewer.wants_audio:

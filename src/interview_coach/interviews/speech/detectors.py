@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import webrtcvad
+import _webrtcvad  # webrtcvad-wheels' C module: its Python wrapper re-checks every frame
 
 SAMPLE_RATE = 16_000  # what the browser sends (the protocol allows others)
 WEBRTC_SAMPLE_RATES = frozenset({8_000, 16_000, 32_000, 48_000})
@@ -50,8 +50,11 @@ class WebRtcDetector:
     ) -> None:
         if sample_rate not in WEBRTC_SAMPLE_RATES:
             raise ValueError(f"WebRTC VAD cannot read {sample_rate} Hz audio")
-        self._vad = webrtcvad.Vad(aggressiveness)
+        self._vad = _webrtcvad.create()
+        _webrtcvad.init(self._vad)
+        _webrtcvad.set_mode(self._vad, aggressiveness)
         self._sample_rate = sample_rate
+        self._samples = sample_rate * WEBRTC_FRAME_MS // 1000
 
     @property
     def sample_rate(self) -> int:
@@ -66,7 +69,9 @@ class WebRtcDetector:
         return WEBRTC_TRAILING_MS
 
     def is_speech(self, frame: bytes) -> bool:
-        return bool(self._vad.is_speech(frame, self._sample_rate))
+        if len(frame) != self._samples * BYTES_PER_SAMPLE:
+            raise ValueError(f"a WebRTC frame is {self._samples} samples, not {len(frame) // 2}")
+        return bool(_webrtcvad.process(self._vad, self._sample_rate, frame, self._samples))
 
 
 def frame_bytes(sample_rate: int, frame_ms: int) -> int:

@@ -1,10 +1,10 @@
 """The real-time server's audio processor: voice-activity detection on the user's audio.
 
-The server hands each live session's audio to its processors in a task of their own
-(``realtime.processors.AudioPump``), never on the receive path. WebRTC VAD with smoothing
-costs about 0.2 ms of CPU per audio-second (docs/performance.md), so detection runs
-inline in that task; each finished segment is committed at once by a writer task, so a
-crash loses nothing already said and a slow database never delays the audio queue.
+WebRTC VAD with smoothing costs about 0.2 ms of CPU per audio-second (docs/performance.md),
+so it is an inline processor (``realtime.processors.InlineAudioProcessor``): detection runs
+in the receive loop as each chunk arrives; each finished segment is committed at once by a
+writer task of its own, so a crash loses nothing already said and a slow database never
+delays the audio.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class SpeechActivityProcessor:
         self._pending: asyncio.Queue[Segment | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
 
-    async def process(self, pcm: bytes, offset_ms: int) -> None:
+    def feed(self, pcm: bytes, offset_ms: int) -> None:
         for segment in self._segmenter.feed(pcm, offset_ms):
             self._enqueue(segment)
 
@@ -92,7 +92,7 @@ class SpeechActivityProcessor:
 class NoSpeechActivity:
     """For sample rates the detector cannot read: the session runs, timing is not measured."""
 
-    async def process(self, pcm: bytes, offset_ms: int) -> None:
+    def feed(self, pcm: bytes, offset_ms: int) -> None:
         return None
 
     async def close(self, offset_ms: int) -> None:

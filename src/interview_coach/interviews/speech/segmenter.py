@@ -96,12 +96,19 @@ class SpeechSegmenter:
             finished.extend(self._close())
             self._buffer.clear()
             self._position_ms = max(offset_ms, self._floor_ms)
+        size = self._frame_bytes
+        if not self._buffer and len(pcm) % size == 0:  # the usual case: whole frames, no copy
+            for used in range(0, len(pcm), size):
+                segment = self._step(self._detector.is_speech(pcm[used : used + size]))
+                if segment is not None:
+                    finished.append(segment)
+            return finished
         self._buffer.extend(pcm)
         view = memoryview(self._buffer)
         used = 0
-        while len(self._buffer) - used >= self._frame_bytes:
-            frame = bytes(view[used : used + self._frame_bytes])
-            used += self._frame_bytes
+        while len(self._buffer) - used >= size:
+            frame = bytes(view[used : used + size])
+            used += size
             segment = self._step(self._detector.is_speech(frame))
             if segment is not None:
                 finished.append(segment)
