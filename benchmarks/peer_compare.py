@@ -11,6 +11,10 @@ speech detection on); the peer streams a word every 125 ms.
     ulimit -n 20000
     nice -n -15 .venv/bin/python benchmarks/peer_compare.py --bench /tmp/bench --clients 1000 \\
         --seconds 20 --postgres postgresql://postgres@127.0.0.1:5432/test
+
+With ``--workers N`` (PostgreSQL and ``--redis`` required) our server is the CLI's
+``interview-coach serve-realtime --workers N``: N processes on one port sharing Redis; CPU
+and memory are summed over the workers.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -102,7 +109,11 @@ def run_ours(
                 [{"interview_id": i, "token": signer.issue(n + 1, i)} for n, i in enumerate(ids)]
             )
         )
-        server = load.ServerProcess(url, workdir, True, None)
+        server: load.ServerProcess | WorkerPool = (
+            WorkerPool(url, workdir, args.workers, args.redis)
+            if args.workers
+            else load.ServerProcess(url, workdir, True, None)
+        )
         try:
             base_kib = server.memory_kib()["VmRSS"]
             report = loadgen(
@@ -125,8 +136,58 @@ def run_ours(
             peak_kib = server.memory_kib()["VmHWM"]
         finally:
             server.stop()
+            if args.server_log:
+                shutil.copy(server.log_path, args.server_log)
     database = "postgresql" if postgres else "sqlite"
     return row("ours", encoding, database, args, report, (peak_kib - base_kib) / args.clients)
+
+
+class WorkerPool:
+    """``interview-coach serve-realtime --workers N`` on a free port, measured over its
+    workers (loadgen sums a process's children; memory is summed here the same way)."""
+
+    def __init__(self, database_url: str, workdir: Path, workers: int, redis_url: str) -> None:
+        env = {
+            **os.environ,
+            **load.SERVER_ENV,
+            "INTERVIEW_COACH_DATABASE_URL": database_url,
+            "INTERVIEW_COACH_SECRET_KEY": load.SECRET,
+            "INTERVIEW_COACH_DATA_DIR": str(workdir),
+            "INTERVIEW_COACH_REDIS_URL": redis_url,
+            "INTERVIEW_COACH_REDIS_KEY_PREFIX": f"bench-{secrets.token_hex(4)}:",
+        }
+        command = [str(Path(sys.executable).parent / "interview-coach"), "serve-realtime"]
+        command += ["--json", "--realtime-port", "0", "--workers", str(workers)]
+        self.log_path = workdir / "pool.log"
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=self._log, text=True
+        )
+        assert self.process.stdout is not None
+        announced = ""
+        while not announced.rstrip().endswith("}"):
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"serve-realtime exited: {(workdir / 'pool.log').read_text()}")
+            announced += line
+        self.port = int(json.loads(announced)["realtime"].rsplit(":", 1)[1])
+        time.sleep(2)  # the workers bind after the parent announces
+
+    def memory_kib(self) -> dict[str, int]:
+        totals = {"VmRSS": 0, "VmHWM": 0}
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        for pid in children.read_text().split():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                name, _, rest = line.partition(":")
+                if name in totals:
+                    totals[name] += int(rest.split()[0])
+        return totals
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=60)
+        self._log.close()
+        return code
 
 
 def row(
@@ -147,6 +208,9 @@ def row(
         "start_p50_ms": report["start_ms"]["p50"],
         "start_p99_ms": report["start_ms"]["p99"],
         "starts": report["start_ms"]["n"],
+        "end_p50_ms": report["end_ms"]["p50"],
+        "end_p99_ms": report["end_ms"]["p99"],
+        "wall_s": report["wall_s"],
         "errors": report["errors"],
         "first_errors": report["firstErrors"],
         "cpu_ms_per_session_second": round(cpu * 1000 / (args.clients * args.seconds), 3),
@@ -173,7 +237,12 @@ def main() -> int:
         default=["websockets"],
         help="WebSocket libraries of our server to run, one after the other",
     )
+    parser.add_argument("--workers", type=int, help="serve-realtime --workers N (needs --redis)")
+    parser.add_argument("--redis", help="Redis URL the workers share")
+    parser.add_argument("--server-log", help="copy our server's log here after each run")
     args = parser.parse_args()
+    if args.workers and not (args.redis and args.postgres and args.no_sqlite):
+        parser.error("--workers needs --redis, --postgres and --no-sqlite")
     with tempfile.TemporaryDirectory(prefix="rt-peer-") as tmp:
         peer = run_peer(args.bench, args, Path(tmp))
     print(json.dumps(peer), flush=True)
