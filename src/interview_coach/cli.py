@@ -90,13 +90,20 @@ def _realtime_server(args: argparse.Namespace, resources: Resources) -> Any:
     """One real-time server here, or a pool of ``--workers`` processes on one port; a pool's
     worker (``--worker``) shares the port with SO_REUSEPORT."""
     from interview_coach.realtime.server import RealtimeServer
-    from interview_coach.realtime.workers import WorkerPool, require_shared, worker_count
+    from interview_coach.realtime.workers import (
+        WorkerPool,
+        require_shared,
+        worker_count,
+        worker_env,
+    )
 
     if args.worker:
         require_shared(resources.settings, 2)
         return RealtimeServer(resources, reuse_port=True)
     count = worker_count(resources.settings, args.workers)
-    return WorkerPool(count) if count > 1 else RealtimeServer(resources)
+    if count == 1:
+        return RealtimeServer(resources)
+    return WorkerPool(count, worker_env(resources.settings, count))
 
 
 async def _serve(args: argparse.Namespace, settings: Settings, *, web: bool, realtime: bool) -> int:

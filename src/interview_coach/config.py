@@ -115,6 +115,14 @@ class Settings(BaseSettings):
             "unset: one process keeps them in memory."
         ),
     )
+    redis_max_connections: int = Field(
+        default=50,
+        ge=2,
+        description=(
+            "Redis connections per process; under a burst, commands wait for a free one "
+            "(up to 10 s) instead of failing."
+        ),
+    )
     redis_key_prefix: str = Field(
         default="interview-coach:",
         min_length=1,
@@ -265,10 +273,17 @@ class Settings(BaseSettings):
         ),
     )
     database_pool_size: int = Field(
-        default=20, description="PostgreSQL connections kept open per process."
+        default=10,
+        ge=1,
+        description=(
+            "PostgreSQL connections kept open per serve command (split among its real-time "
+            "workers)."
+        ),
     )
     database_max_overflow: int = Field(
-        default=40, description="Extra PostgreSQL connections allowed under load."
+        default=20,
+        ge=0,
+        description="Extra PostgreSQL connections allowed under load (split among workers).",
     )
 
     @field_validator("trusted_proxies")

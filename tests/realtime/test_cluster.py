@@ -3,6 +3,7 @@ PostgreSQL: a newer connection on one replaces the older on the other."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 
@@ -39,3 +40,26 @@ async def test_newer_connection_on_another_node_replaces_older(
     assert ended.reason == pb.SessionEnded.REPLACED
     assert start.resumed
     assert took < 1.0
+
+
+async def test_a_burst_of_starts_waits_for_a_redis_connection_instead_of_failing() -> None:
+    """Forty admissions at once through two pooled connections (one held by the node's
+    subscription): each waits its turn; none fails with "Too many connections"."""
+    from interview_coach.realtime.cluster import RedisCluster
+
+    cluster = RedisCluster.from_url(REDIS, f"test-{secrets.token_hex(6)}:", max_connections=2)
+
+    async def on_replace(interview_id: str, session_id: str) -> None:
+        return None
+
+    async def admit(user_id: int) -> bool:
+        async with cluster.user_lock(user_id):
+            await cluster.claim(f"interview-{user_id}", f"session-{user_id}")
+            return not await cluster.held_elsewhere(f"interview-{user_id}")
+
+    await cluster.start(on_replace)
+    try:
+        admitted = await asyncio.gather(*(admit(user_id) for user_id in range(40)))
+    finally:
+        await cluster.stop()
+    assert admitted == [True] * 40

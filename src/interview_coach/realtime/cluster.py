@@ -23,7 +23,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, Protocol
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from interview_coach.realtime import logs
 
@@ -32,6 +32,7 @@ NODE_TTL = 3  # seconds without a heartbeat before a node's claims stop counting
 CLAIM_TTL = 24 * 3600
 USER_LOCK_TTL_MS = 10_000
 POLL = 0.02
+REDIS_WAIT = 10.0  # seconds a command waits for a free pooled connection
 
 # Delete a key only if it still holds our value (a newer owner keeps theirs).
 _RELEASE = """
@@ -99,8 +100,13 @@ class RedisCluster:
         self._handling: set[asyncio.Task[None]] = set()
 
     @classmethod
-    def from_url(cls, url: str, prefix: str) -> RedisCluster:
-        return cls(Redis.from_url(url, decode_responses=True), prefix)
+    def from_url(cls, url: str, prefix: str, *, max_connections: int = 50) -> RedisCluster:
+        """A bounded pool that makes a burst of starts wait for a connection; redis-py's
+        default pool raises ``MaxConnectionsError`` past 100, which failed sessions."""
+        pool = BlockingConnectionPool.from_url(
+            url, max_connections=max_connections, timeout=REDIS_WAIT, decode_responses=True
+        )
+        return cls(Redis.from_pool(pool), prefix)
 
     def _key(self, *parts: object) -> str:
         return self._prefix + ":".join(str(part) for part in parts)
@@ -204,5 +210,7 @@ class RedisCluster:
         return node_id != self.node_id and await self._alive(node_id)
 
 
-def cluster_for(redis_url: str | None, prefix: str) -> Cluster:
-    return LocalCluster() if redis_url is None else RedisCluster.from_url(redis_url, prefix)
+def cluster_for(redis_url: str | None, prefix: str, *, max_connections: int = 50) -> Cluster:
+    if redis_url is None:
+        return LocalCluster()
+    return RedisCluster.from_url(redis_url, prefix, max_connections=max_connections)

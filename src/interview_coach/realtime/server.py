@@ -78,7 +78,11 @@ class RealtimeServer:
         self.reuse_port = reuse_port  # a pool's worker shares the port (SO_REUSEPORT)
         self.settings = resources.settings
         self.sessions = SessionRegistry(
-            cluster_for(self.settings.redis_url, self.settings.redis_key_prefix)
+            cluster_for(
+                self.settings.redis_url,
+                self.settings.redis_key_prefix,
+                max_connections=self.settings.redis_max_connections,
+            )
         )
         self.audio_processors: list[AudioProcessorFactory] = [
             speech_activity(resources),

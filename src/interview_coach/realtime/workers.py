@@ -58,6 +58,16 @@ def require_shared(settings: Settings, count: int) -> None:
         )
 
 
+def worker_env(settings: Settings, count: int) -> dict[str, str]:
+    """Each worker's share of the database connections, so a pool of N opens no more than
+    one process would: N times the per-process pool ran past PostgreSQL's default limit of
+    100 clients at 2000 sessions on two workers ("too many clients", sessions failed)."""
+    return {
+        "INTERVIEW_COACH_DATABASE_POOL_SIZE": str(max(1, settings.database_pool_size // count)),
+        "INTERVIEW_COACH_DATABASE_MAX_OVERFLOW": str(settings.database_max_overflow // count),
+    }
+
+
 def _is_sqlite(settings: Settings) -> bool:
     return settings.resolved_database_url().startswith("sqlite")
 
@@ -75,8 +85,9 @@ def reserve_port(host: str, port: int) -> socket.socket:
 class WorkerPool:
     """``start`` / ``stop`` like ``RealtimeServer``, for ``count`` worker processes."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, env: dict[str, str] | None = None) -> None:
         self.count = count
+        self._env = {**os.environ, **(env or {})}
         self.port = 0
         self._reserved: socket.socket | None = None
         self._stopping = False
@@ -136,7 +147,10 @@ class WorkerPool:
         command = [sys.executable, "-m", "interview_coach.cli", "serve-realtime", "--worker"]
         command += ["--host", host, "--realtime-port", str(self.port)]
         return await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL
+            *command,
+            stdout=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.DEVNULL,
+            env=self._env,
         )
 
     async def _run(self, proc: asyncio.subprocess.Process, ready: asyncio.Future[None]) -> int:

@@ -84,7 +84,13 @@ def _window_store(settings: Settings, window_seconds: float) -> WindowStore:
         return MemoryWindowStore(window_seconds)
     import redis
 
-    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    pool = redis.BlockingConnectionPool.from_url(
+        settings.redis_url,
+        max_connections=settings.redis_max_connections,
+        timeout=10,
+        decode_responses=True,
+    )
+    client = redis.Redis.from_pool(pool)
     return RedisWindowStore(client, settings.redis_key_prefix, window_seconds)
 
 
