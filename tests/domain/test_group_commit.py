@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
+from interview_coach.db.group import GroupTransaction
 from interview_coach.db.models import TranscriptEntry, User
 from interview_coach.interviews import service, transcripts
 from interview_coach.interviews.enums import Speaker
@@ -43,6 +44,20 @@ def commits(resources: Resources) -> Iterator[list[int]]:
     event.remove(resources.engine.sync_engine, "commit", on_commit)
 
 
+@pytest.fixture
+def updates(resources: Resources) -> Iterator[list[str]]:
+    """The UPDATE statements sent on the engine."""
+    seen: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE"):
+            seen.append(statement)
+
+    event.listen(resources.engine.sync_engine, "before_cursor_execute", on_execute)
+    yield seen
+    event.remove(resources.engine.sync_engine, "before_cursor_execute", on_execute)
+
+
 def line(sequence: int, text: str = "hello") -> transcripts.Line:
     return transcripts.Line(sequence, Speaker.USER, text, offset_ms=sequence * 100, end_ms=None)
 
@@ -62,10 +77,10 @@ async def test_lines_of_many_sessions_share_transactions_and_are_durable_on_retu
 ) -> None:
     """Fifty lines handed in at once from five interviews take far fewer than fifty
     commits, and each caller, when it returns, finds its line from another connection."""
-    writer = transcripts.GroupCommit(resources.sessions)
+    writer = GroupTransaction(resources.sessions)
 
     async def say(interview_id: str, sequence: int) -> bool:
-        await writer.store(interview_id, line(sequence, f"line {sequence}"))
+        await transcripts.store(writer, interview_id, line(sequence, f"line {sequence}"))
         return (sequence, f"line {sequence}") in await stored(resources, interview_id)
 
     durable = await asyncio.gather(
@@ -82,14 +97,14 @@ async def test_a_bad_line_fails_only_its_own_caller(
 ) -> None:
     """A replayed sequence (the key refuses it) in the middle of a batch: its caller gets
     the IntegrityError, the lines around it are stored all the same."""
-    writer = transcripts.GroupCommit(resources.sessions)
+    writer = GroupTransaction(resources.sessions)
     first, second = interviews[:2]
-    await writer.store(first, line(0, "original"))
+    await transcripts.store(writer, first, line(0, "original"))
     results = await asyncio.gather(
-        writer.store(first, line(1)),
-        writer.store(first, line(0, "replayed")),
-        writer.store(second, line(0)),
-        writer.store(second, line(1)),
+        transcripts.store(writer, first, line(1)),
+        transcripts.store(writer, first, line(0, "replayed")),
+        transcripts.store(writer, second, line(0)),
+        transcripts.store(writer, second, line(1)),
         return_exceptions=True,
     )
     assert results[0] is None and results[2] is None and results[3] is None
@@ -102,10 +117,58 @@ async def test_drain_waits_for_every_line_handed_in(
     resources: Resources, interviews: list[str]
 ) -> None:
     """Shutdown: lines whose callers were cancelled after handing them in still land."""
-    writer = transcripts.GroupCommit(resources.sessions)
-    callers = [asyncio.create_task(writer.store(interviews[0], line(n))) for n in range(20)]
+    writer = GroupTransaction(resources.sessions)
+    callers = [
+        asyncio.create_task(transcripts.store(writer, interviews[0], line(n))) for n in range(20)
+    ]
     await asyncio.sleep(0)  # every caller has queued its line
     for caller in callers:
         caller.cancel()
     await writer.drain()
     assert [sequence for sequence, _ in await stored(resources, interviews[0])] == list(range(20))
+
+
+async def test_starts_share_a_transaction_with_lines_and_each_gets_its_interview(
+    resources: Resources,
+    interviews: list[str],
+    make_user: UserFactory,
+    commits: list[int],
+    updates: list[str],
+) -> None:
+    """Five users going live at once while lines are stored: one writer, a commit or two
+    (on SQLite the starts no longer wait behind line commits for the write lock), the
+    starts together one UPDATE, and each admission is its own fresh start; a refusal in
+    the batch fails only its caller."""
+    from interview_coach.errors import NotFound
+    from interview_coach.interviews.admission import admit
+
+    group = GroupTransaction(resources.sessions)
+    pending = []
+    for n in range(5):
+        user = await make_user()
+        async with resources.sessions() as db:
+            created = await service.create_interview(db, user.id, service.NewInterview(f"J{n}"))
+        pending.append((user.id, created.id))
+
+    async def go_live(user_id: int, interview_id: str) -> Any:
+        async with resources.sessions() as db:
+            return await admit(db, user_id, interview_id, group=group)
+
+    commits.clear()
+    updates.clear()
+    results = await asyncio.gather(
+        *(go_live(user_id, interview_id) for user_id, interview_id in pending),
+        go_live(pending[0][0], interviews[0]),  # someone else's interview: refused alone
+        *(transcripts.store(group, interviews[1], line(n)) for n in range(5)),
+        return_exceptions=True,
+    )
+    admissions, refused = results[:5], results[5]
+    assert [a.interview.id for a in admissions] == [i for _, i in pending]
+    assert not any(a.resumed for a in admissions)
+    assert isinstance(refused, NotFound)
+    assert len(commits) <= 3
+    assert len(updates) <= 3  # five starts and a refusal's two tries, batched
+    assert [s for s, _ in await stored(resources, interviews[1])] == list(range(5))
+    async with resources.sessions() as db:
+        again = await admit(db, pending[0][0], pending[0][1], group=group)
+    assert again.resumed and again.started_at == admissions[0].started_at

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from interview_coach.db.group import GroupTransaction
 from interview_coach.db.models import TranscriptEntry
 from interview_coach.interviews.enums import Speaker
 
@@ -52,66 +52,11 @@ def _entry(interview_id: str, line: Line) -> TranscriptEntry:
     )
 
 
-@dataclass(frozen=True)
-class _Pending:
-    interview_id: str
-    line: Line
-    stored: asyncio.Future[None]
+async def store(group: GroupTransaction, interview_id: str, line: Line) -> None:
+    """Durable when this returns, committed together with other sessions' writes; raises
+    what committing this line alone raised (a replayed sequence: IntegrityError)."""
 
+    async def add(db: AsyncSession) -> None:
+        db.add(_entry(interview_id, line))
 
-class GroupCommit:
-    """One writer for the final lines of many live sessions: lines that arrive while a
-    commit is in flight go together in the next transaction, so a thousand sessions cost
-    a few commits a second instead of hundreds (and SQLite's one writer is not fought
-    over). ``store`` still returns only once its own line is committed. A batch that fails
-    is retried line by line, so one bad line fails only its own caller. The writer runs
-    while lines are waiting; ``drain`` waits until every line handed in is settled."""
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, max_batch: int = 500) -> None:
-        self._sessions = sessions
-        self._max_batch = max_batch
-        self._pending: list[_Pending] = []
-        self._writer: asyncio.Task[None] | None = None
-
-    async def store(self, interview_id: str, line: Line) -> None:
-        """Durable when this returns; raises what committing this line alone raised."""
-        loop = asyncio.get_running_loop()
-        pending = _Pending(interview_id, line, loop.create_future())
-        self._pending.append(pending)
-        if self._writer is None or self._writer.done():
-            self._writer = loop.create_task(self._write_all())
-        await pending.stored
-
-    async def drain(self) -> None:
-        while self._writer is not None and not self._writer.done():
-            await asyncio.shield(self._writer)
-
-    async def _write_all(self) -> None:
-        while self._pending:
-            batch = self._pending[: self._max_batch]
-            del self._pending[: self._max_batch]
-            await self._write(batch)
-
-    async def _write(self, batch: list[_Pending]) -> None:
-        try:
-            async with self._sessions() as db:
-                db.add_all([_entry(p.interview_id, p.line) for p in batch])
-                await db.commit()
-        except Exception as error:
-            if len(batch) == 1:
-                _settle(batch[0], error)
-                return
-            for pending in batch:
-                await self._write([pending])
-            return
-        for pending in batch:
-            _settle(pending, None)
-
-
-def _settle(pending: _Pending, error: Exception | None) -> None:
-    if pending.stored.done():
-        return
-    if error is None:
-        pending.stored.set_result(None)
-    else:
-        pending.stored.set_exception(error)
+    await group.run(add)

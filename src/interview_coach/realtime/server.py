@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 
+from interview_coach.db.group import GroupTransaction
 from interview_coach.errors import AppError
 from interview_coach.interviewer.base import InterviewerFactory
 from interview_coach.interviewer.engines import interviewer_factory as configured_interviewer
-from interview_coach.interviews import transcripts
 from interview_coach.interviews.admission import admit
 from interview_coach.interviews.speech.processor import speech_activity
 from interview_coach.realtime import logs, messages
@@ -90,7 +90,7 @@ class RealtimeServer:
         ]
         self.interviewer_factory = interviewer_factory or configured_interviewer(self.settings)
         self.sweeper = GraceSweeper(resources, self.sessions)
-        self.lines = transcripts.GroupCommit(resources.sessions)
+        self.writes = GroupTransaction(resources.sessions)
         self._limits = Limits.from_settings(self.settings)
         self._server: Listener | None = None
         self._sweeper_task: asyncio.Task[None] | None = None
@@ -148,7 +148,7 @@ class RealtimeServer:
             return_exceptions=True,
         )
         await self._server.wait_closed()
-        await self.lines.drain()
+        await self.writes.drain()
         if self._sweeper_task is not None:
             await self._sweeper_task
         if self._refusals_task is not None:
@@ -207,14 +207,16 @@ class RealtimeServer:
             await cluster.claim(ticket.interview_id, session_id)
             try:
                 async with self.resources.sessions() as db:
-                    admission = await admit(db, ticket.user_id, ticket.interview_id)
+                    admission = await admit(
+                        db, ticket.user_id, ticket.interview_id, group=self.writes
+                    )
                 session = LiveSession(
                     SessionDeps(
                         self.resources,
                         self.sessions,
                         self.interviewer_factory,
                         self.audio_processors,
-                        self.lines,
+                        self.writes,
                     ),
                     session_id=session_id,
                     user_id=ticket.user_id,

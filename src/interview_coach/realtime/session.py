@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from interview_coach.db.base import utcnow
+from interview_coach.db.group import GroupTransaction
 from interview_coach.db.models import Interview
 from interview_coach.errors import ProviderUnavailable
 from interview_coach.interviewer.base import (
@@ -94,7 +95,7 @@ class SessionDeps:
     registry: SessionRegistry
     interviewer_factory: InterviewerFactory
     processor_factories: Sequence[AudioProcessorFactory]
-    lines: transcripts.GroupCommit
+    writes: GroupTransaction
 
 
 class LiveSession:
@@ -360,7 +361,7 @@ class LiveSession:
         return await asyncio.shield(task)
 
     async def _store(self, line: transcripts.Line) -> None:
-        await self._deps.lines.store(self.interview_id, line)
+        await transcripts.store(self._deps.writes, self.interview_id, line)
 
     async def _save_state(self, state: Mapping[str, Any]) -> None:
         async with self._deps.resources.sessions() as db:
