@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from interview_coach.db.group import GroupTransaction
-from interview_coach.db.models import TranscriptEntry, User
+from interview_coach.db.models import Interview, TranscriptEntry, User
 from interview_coach.interviews import service, transcripts
 from interview_coach.interviews.enums import Speaker
 from interview_coach.resources import Resources
@@ -172,3 +172,39 @@ async def test_starts_share_a_transaction_with_lines_and_each_gets_its_interview
     async with resources.sessions() as db:
         again = await admit(db, pending[0][0], pending[0][1], group=group)
     assert again.resumed and again.started_at == admissions[0].started_at
+
+
+async def test_sessions_ending_together_share_one_update_per_reason(
+    resources: Resources, make_user: UserFactory, commits: list[int], updates: list[str]
+) -> None:
+    """Six live interviews ending at once (two reasons) plus one already over: two UPDATEs
+    in one commit; each caller learns whether it was the one that ended its interview."""
+    from interview_coach.interviews import lifecycle
+    from interview_coach.interviews.enums import EndReason, InterviewStatus
+
+    group = GroupTransaction(resources.sessions)
+    live = []
+    for n in range(7):
+        user = await make_user()
+        async with resources.sessions() as db:
+            created = await service.create_interview(db, user.id, service.NewInterview(f"J{n}"))
+            await lifecycle.start(db, created.id)
+        live.append(created.id)
+    async with resources.sessions() as db:
+        assert await lifecycle.complete(db, live[6], EndReason.USER_INITIATED)
+    reasons = [EndReason.TIMEOUT] * 3 + [EndReason.USER_INITIATED] * 4
+    commits.clear()
+    updates.clear()
+    ended = await asyncio.gather(
+        *(
+            group.run_batched(lifecycle.ENDS, (interview_id, reason))
+            for interview_id, reason in zip(live, reasons, strict=True)
+        )
+    )
+    assert ended == [True] * 6 + [False]
+    assert len(updates) == 2 and len(commits) == 1
+    async with resources.sessions() as db:
+        for interview_id, reason in zip(live[:6], reasons[:6], strict=True):
+            stored = await db.get(Interview, interview_id)
+            assert stored is not None
+            assert (stored.status, stored.end_reason) == (InterviewStatus.COMPLETED, reason)

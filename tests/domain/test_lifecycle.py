@@ -177,12 +177,14 @@ async def test_touch_only_moves_last_seen_of_live_interviews(
 ) -> None:
     """touch() records liveness for IN_PROGRESS and ignores other statuses."""
     async with resources.sessions() as session:
-        await lifecycle.touch(session, interview.id)
+        await lifecycle.touch(session, [interview.id])
+        await session.commit()
     assert (await _load(resources, interview.id)).last_seen_at is None
     async with resources.sessions() as session:
         await lifecycle.start(session, interview.id)
         started = (await _load(resources, interview.id)).last_seen_at
         assert started is not None
         later = started.replace(year=started.year + 1)
-        await lifecycle.touch(session, interview.id, now=later)
+        await lifecycle.touch(session, [interview.id], now=later)
+        await session.commit()
     assert (await _load(resources, interview.id)).last_seen_at == later

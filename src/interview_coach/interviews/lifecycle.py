@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from interview_coach.db.base import utcnow
+from interview_coach.db.group import Batched
 from interview_coach.db.models import Interview
 from interview_coach.interviews.enums import EndReason, InterviewStatus
 
@@ -144,16 +145,42 @@ async def complete(
     now: datetime | None = None,
 ) -> bool:
     """IN_PROGRESS → COMPLETED with ended_at and why; False when it was already ended."""
+    [ended] = await complete_all(session, [(interview_id, reason)], now=now)
+    await session.commit()
+    return ended
+
+
+async def complete_all(
+    session: AsyncSession,
+    ends: Sequence[tuple[str, EndReason]],
+    *,
+    now: datetime | None = None,
+) -> list[bool]:
+    """Many IN_PROGRESS → COMPLETED, one ``UPDATE … RETURNING`` per end reason, inside the
+    caller's transaction (the real-time server ends the sessions that end together in one
+    commit). For each (interview, reason): whether this entry ended it (False when it was
+    already ended, or an earlier entry of the same interview did)."""
     now = now or utcnow()
-    return await _compare_and_set(
-        session,
-        interview_id,
-        InterviewStatus.IN_PROGRESS,
-        InterviewStatus.COMPLETED,
-        ended_at=now,
-        end_reason=reason,
-        now=now,
-    )
+    by_reason: dict[EndReason, list[str]] = {}
+    for interview_id, reason in ends:
+        by_reason.setdefault(reason, []).append(interview_id)
+    ended: set[str] = set()
+    for reason, interview_ids in by_reason.items():
+        statement = (
+            update(Interview)
+            .where(Interview.id.in_(interview_ids), Interview.status == InterviewStatus.IN_PROGRESS)
+            .values(
+                status=InterviewStatus.COMPLETED, updated_at=now, ended_at=now, end_reason=reason
+            )
+            .returning(Interview.id)
+            .execution_options(synchronize_session=False)
+        )
+        ended.update((await session.scalars(statement)).all())
+    claimed: list[bool] = []
+    for interview_id, _reason in ends:
+        claimed.append(interview_id in ended)
+        ended.discard(interview_id)
+    return claimed
 
 
 async def fail(
@@ -176,13 +203,29 @@ async def fail(
     )
 
 
-async def touch(session: AsyncSession, interview_id: str, *, now: datetime | None = None) -> None:
-    """Record that a live connection still holds the interview (for the rejoin grace period)."""
+async def touch(
+    session: AsyncSession, interview_ids: Sequence[str], *, now: datetime | None = None
+) -> None:
+    """Record that live connections still hold these interviews (for the rejoin grace
+    period), in one statement inside the caller's transaction."""
     statement = (
         update(Interview)
-        .where(Interview.id == interview_id, Interview.status == InterviewStatus.IN_PROGRESS)
+        .where(Interview.id.in_(interview_ids), Interview.status == InterviewStatus.IN_PROGRESS)
         .values(last_seen_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
     await session.execute(statement)
-    await session.commit()
+
+
+async def _complete_together(db: AsyncSession, ends: Sequence[tuple[str, EndReason]]) -> list[bool]:
+    return await complete_all(db, ends)
+
+
+async def _touch_together(db: AsyncSession, interview_ids: Sequence[str]) -> list[None]:
+    await touch(db, interview_ids)
+    return [None] * len(interview_ids)
+
+
+# What the live sessions that end or check in together share (``db.group``).
+ENDS: Batched[tuple[str, EndReason], bool] = Batched(_complete_together)
+TOUCHES: Batched[str, None] = Batched(_touch_together)

@@ -368,8 +368,7 @@ class LiveSession:
             await conversation_state.save(db, self.interview_id, state)
 
     async def _touch(self) -> None:
-        async with self._deps.resources.sessions() as db:
-            await lifecycle.touch(db, self.interview_id)
+        await self._deps.writes.run_batched(lifecycle.TOUCHES, self.interview_id)
 
     # ------------------------------------------------------------ ending
 
@@ -422,12 +421,13 @@ class LiveSession:
     async def _settle(self, outcome: Outcome) -> Outcome:
         """Record the outcome in the database; returns what actually happened (another
         path may have ended the interview first, e.g. the grace sweeper)."""
+        writes = self._deps.writes
+        if not isinstance(outcome, Ended):
+            await writes.run_batched(lifecycle.TOUCHES, self.interview_id)
+            return outcome
+        if await writes.run_batched(lifecycle.ENDS, (self.interview_id, outcome.reason)):
+            return outcome
         async with self._deps.resources.sessions() as db:
-            if not isinstance(outcome, Ended):
-                await lifecycle.touch(db, self.interview_id)
-                return outcome
-            if await lifecycle.complete(db, self.interview_id, outcome.reason):
-                return outcome
             stored = await db.get(Interview, self.interview_id, populate_existing=True)
         reason = stored.end_reason if stored is not None else None
         return Ended(reason or outcome.reason)
