@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from interview_coach.db.group import GroupTransaction
+from interview_coach.db.group import Batched, GroupTransaction
 from interview_coach.db.models import TranscriptEntry
 from interview_coach.interviews.enums import Speaker
 
@@ -41,22 +44,34 @@ async def append(session: AsyncSession, interview_id: str, line: Line) -> Transc
 
 
 def _entry(interview_id: str, line: Line) -> TranscriptEntry:
-    return TranscriptEntry(
-        interview_id=interview_id,
-        sequence=line.sequence,
-        speaker=line.speaker,
-        text=line.text,
-        offset_ms=line.offset_ms,
-        end_ms=line.end_ms,
-        reply_latency_ms=line.reply_latency_ms,
-    )
+    return TranscriptEntry(**_row(interview_id, line))
+
+
+def _row(interview_id: str, line: Line) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "sequence": line.sequence,
+        "speaker": line.speaker,
+        "text": line.text,
+        "offset_ms": line.offset_ms,
+        "end_ms": line.end_ms,
+        "reply_latency_ms": line.reply_latency_ms,
+    }
+
+
+async def _insert_together(db: AsyncSession, lines: Sequence[tuple[str, Line]]) -> list[None]:
+    """One executemany: the ORM's flush sent one INSERT per line on SQLite (it needs each
+    row's id back), each a thread hop through a loaded event loop: a batch of 500 lines
+    took seconds to commit and every start queued behind it."""
+    await db.execute(insert(TranscriptEntry), [_row(i, line) for i, line in lines])
+    return [None] * len(lines)
+
+
+LINES: Batched[tuple[str, Line], None] = Batched(_insert_together)
 
 
 async def store(group: GroupTransaction, interview_id: str, line: Line) -> None:
     """Durable when this returns, committed together with other sessions' writes; raises
     what committing this line alone raised (a replayed sequence: IntegrityError)."""
 
-    async def add(db: AsyncSession) -> None:
-        db.add(_entry(interview_id, line))
-
-    await group.run(add)
+    await group.run_batched(LINES, (interview_id, line))
