@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 from support import CHROMIUM, CHROMIUM_ARGS
 from voice.fixtures import voice_engines
 
+from interview_coach.auth import passwords
 from interview_coach.auth.users import create_user
 from interview_coach.config import Settings, normalise_database_url
 from interview_coach.db.migrate import upgrade
@@ -125,6 +127,19 @@ class Databases:
 def _pg_server() -> str:
     assert PG_URL is not None
     return make_url(normalise_database_url(PG_URL)).render_as_string(hide_password=False)
+
+
+# Argon2 at its lowest cost for the users tests make: the real cost (about 0.12 s a hash
+# here, twice that on a loaded box, once to create a user and once to sign in) added minutes
+# to the suite. Verification reads the cost from each stored hash, so both kinds verify.
+# Tests of the hashing's cost itself keep it: @pytest.mark.real_password_hashes.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_password_hashes") is None:
+        monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
 
 
 @pytest.fixture(scope="session")

@@ -179,5 +179,15 @@ def is_final(speaker: int) -> Callable[[Received], bool]:
     return check
 
 
+def is_speaking(speaker: int) -> Callable[[Received], bool]:
+    """The first caption of a line (sent just before its audio), final or not."""
+
+    def check(item: Received) -> bool:
+        part = item.message.partial_transcript
+        return item.kind == "partial_transcript" and part.speaker == speaker and bool(part.text)
+
+    return check
+
+
 def is_kind(kind: str) -> Callable[[Received], bool]:
     return lambda item: item.kind == kind

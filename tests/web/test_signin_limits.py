@@ -178,6 +178,7 @@ async def _max_loop_lag(work: asyncio.Future[object]) -> float:
     return worst
 
 
+@pytest.mark.real_password_hashes
 async def test_sign_ups_and_sign_ins_keep_the_event_loop_responsive(
     browser_at: BrowserAt, make_account: UserFactory
 ) -> None:
