@@ -202,7 +202,7 @@ async def test_sessions_ending_together_share_one_update_per_reason(
     statements.clear()
     ended = await asyncio.gather(
         *(
-            group.run_batched(lifecycle.ENDS, (interview_id, reason))
+            group.run(lifecycle.ENDS, (interview_id, reason))
             for interview_id, reason in zip(live, reasons, strict=True)
         )
     )

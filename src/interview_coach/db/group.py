@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 A = TypeVar("A")
 T = TypeVar("T")
-Write = Callable[[AsyncSession], Awaitable[T]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,13 +40,6 @@ class _Pending:
     done: asyncio.Future[Any]
 
 
-async def _call(db: AsyncSession, writes: Sequence[Write[Any]]) -> list[Any]:
-    return [await write(db) for write in writes]
-
-
-_ALONE: Batched[Write[Any], Any] = Batched(_call)  # plain writes, one after the other
-
-
 class GroupTransaction:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, max_batch: int = 500) -> None:
         self._sessions = sessions
@@ -55,13 +47,9 @@ class GroupTransaction:
         self._pending: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def run(self, write: Write[T]) -> T:
-        """``write(db)`` inside a shared transaction (it must not commit); its result once
-        committed, or what running it alone raised."""
-        return cast(T, await self.run_batched(_ALONE, write))
-
-    async def run_batched(self, kind: Batched[A, T], args: A) -> T:
-        """``kind.write`` called once for every caller of this kind in the batch."""
+    async def run(self, kind: Batched[A, T], args: A) -> T:
+        """This caller's result of ``kind.write``, called once for all callers of the kind
+        in a shared transaction, once committed; or what running it alone raised."""
         loop = asyncio.get_running_loop()
         pending = _Pending(kind, args, loop.create_future())
         self._pending.append(pending)

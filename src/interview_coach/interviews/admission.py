@@ -73,7 +73,7 @@ async def _go_live(
     now: datetime,
 ) -> Interview | None:
     if group is not None:
-        return await group.run_batched(GO_LIVE, (user_id, interview_id, now))
+        return await group.run(GO_LIVE, (user_id, interview_id, now))
     [interview] = await lifecycle.go_live(db, [(user_id, interview_id)], now=now)
     await db.commit()
     return interview

@@ -74,4 +74,4 @@ async def store(group: GroupTransaction, interview_id: str, line: Line) -> None:
     """Durable when this returns, committed together with other sessions' writes; raises
     what committing this line alone raised (a replayed sequence: IntegrityError)."""
 
-    await group.run_batched(LINES, (interview_id, line))
+    await group.run(LINES, (interview_id, line))

@@ -368,7 +368,7 @@ class LiveSession:
             await conversation_state.save(db, self.interview_id, state)
 
     async def _touch(self) -> None:
-        await self._deps.writes.run_batched(lifecycle.TOUCHES, self.interview_id)
+        await self._deps.writes.run(lifecycle.TOUCHES, self.interview_id)
 
     # ------------------------------------------------------------ ending
 
@@ -423,9 +423,9 @@ class LiveSession:
         path may have ended the interview first, e.g. the grace sweeper)."""
         writes = self._deps.writes
         if not isinstance(outcome, Ended):
-            await writes.run_batched(lifecycle.TOUCHES, self.interview_id)
+            await writes.run(lifecycle.TOUCHES, self.interview_id)
             return outcome
-        if await writes.run_batched(lifecycle.ENDS, (self.interview_id, outcome.reason)):
+        if await writes.run(lifecycle.ENDS, (self.interview_id, outcome.reason)):
             return outcome
         async with self._deps.resources.sessions() as db:
             stored = await db.get(Interview, self.interview_id, populate_existing=True)
