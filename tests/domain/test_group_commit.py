@@ -57,6 +57,23 @@ def statements(resources: Resources) -> Iterator[list[str]]:
     event.remove(resources.engine.sync_engine, "before_cursor_execute", on_execute)
 
 
+async def one_interview_each(
+    resources: Resources, make_user: UserFactory, count: int, *, started: bool = False
+) -> list[tuple[int, str]]:
+    """(user, interview) for ``count`` new users with one interview each."""
+    from interview_coach.interviews import lifecycle
+
+    made = []
+    for n in range(count):
+        user = await make_user()
+        async with resources.sessions() as db:
+            created = await service.create_interview(db, user.id, service.NewInterview(f"J{n}"))
+            if started:
+                await lifecycle.start(db, created.id)
+        made.append((user.id, created.id))
+    return made
+
+
 def sent(statements: list[str], verb: str) -> int:
     return sum(1 for statement in statements if statement.startswith(verb))
 
@@ -148,12 +165,7 @@ async def test_starts_share_a_transaction_with_lines_and_each_gets_its_interview
     from interview_coach.interviews.admission import admit
 
     group = GroupTransaction(resources.sessions)
-    pending = []
-    for n in range(5):
-        user = await make_user()
-        async with resources.sessions() as db:
-            created = await service.create_interview(db, user.id, service.NewInterview(f"J{n}"))
-        pending.append((user.id, created.id))
+    pending = await one_interview_each(resources, make_user, 5)
 
     async def go_live(user_id: int, interview_id: str) -> Any:
         async with resources.sessions() as db:
@@ -188,13 +200,7 @@ async def test_sessions_ending_together_share_one_update_per_reason(
     from interview_coach.interviews.enums import EndReason, InterviewStatus
 
     group = GroupTransaction(resources.sessions)
-    live = []
-    for n in range(7):
-        user = await make_user()
-        async with resources.sessions() as db:
-            created = await service.create_interview(db, user.id, service.NewInterview(f"J{n}"))
-            await lifecycle.start(db, created.id)
-        live.append(created.id)
+    live = [i for _, i in await one_interview_each(resources, make_user, 7, started=True)]
     async with resources.sessions() as db:
         assert await lifecycle.complete(db, live[6], EndReason.USER_INITIATED)
     reasons = [EndReason.TIMEOUT] * 3 + [EndReason.USER_INITIATED] * 4
