@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
+# How long a Redis command waits for a free pooled connection (web and real-time alike).
+REDIS_WAIT_SECONDS = 10.0
 
 
 class Settings(BaseSettings):
@@ -120,7 +122,7 @@ class Settings(BaseSettings):
         ge=2,
         description=(
             "Redis connections per process; under a burst, commands wait for a free one "
-            "(up to 10 s) instead of failing."
+            f"(up to {REDIS_WAIT_SECONDS:g} s) instead of failing."
         ),
     )
     redis_key_prefix: str = Field(

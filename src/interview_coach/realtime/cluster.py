@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from interview_coach.config import REDIS_WAIT_SECONDS
 from interview_coach.realtime import logs
 
 HEARTBEAT = 1.0
@@ -32,7 +33,6 @@ NODE_TTL = 3  # seconds without a heartbeat before a node's claims stop counting
 CLAIM_TTL = 24 * 3600
 USER_LOCK_TTL_MS = 10_000
 POLL = 0.02
-REDIS_WAIT = 10.0  # seconds a command waits for a free pooled connection
 
 # Delete a key only if it still holds our value (a newer owner keeps theirs).
 _RELEASE = """
@@ -104,7 +104,7 @@ class RedisCluster:
         """A bounded pool that makes a burst of starts wait for a connection; redis-py's
         default pool raises ``MaxConnectionsError`` past 100, which failed sessions."""
         pool = BlockingConnectionPool.from_url(
-            url, max_connections=max_connections, timeout=REDIS_WAIT, decode_responses=True
+            url, max_connections=max_connections, timeout=REDIS_WAIT_SECONDS, decode_responses=True
         )
         return cls(Redis.from_pool(pool), prefix)
 

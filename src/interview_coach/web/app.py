@@ -19,7 +19,7 @@ from interview_coach.auth.ratelimit import (
     SignUpLimiter,
     WindowStore,
 )
-from interview_coach.config import Settings
+from interview_coach.config import REDIS_WAIT_SECONDS, Settings
 from interview_coach.resources import Resources
 from interview_coach.web import csrf, errors, input_guard
 from interview_coach.web.deps import SESSION_COOKIE
@@ -87,7 +87,7 @@ def _window_store(settings: Settings, window_seconds: float) -> WindowStore:
     pool = redis.BlockingConnectionPool.from_url(
         settings.redis_url,
         max_connections=settings.redis_max_connections,
-        timeout=10,
+        timeout=REDIS_WAIT_SECONDS,
         decode_responses=True,
     )
     client = redis.Redis.from_pool(pool)
