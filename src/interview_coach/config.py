@@ -99,7 +99,11 @@ class Settings(BaseSettings):
         ),
     )
     realtime_transport: Literal["websockets", "picows"] = Field(
-        default="websockets", description="WebSocket library of the real-time server."
+        default="picows",
+        description=(
+            "WebSocket library of the real-time server: picows (frames parsed in Cython, "
+            "handed to the session without a task switch) or websockets (pure Python)."
+        ),
     )
     realtime_workers: int | None = Field(
         default=None,

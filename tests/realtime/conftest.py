@@ -39,7 +39,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def transport(request: pytest.FixtureRequest) -> str:
-    return str(getattr(request, "param", "websockets"))
+    return str(getattr(request, "param", "picows"))
 
 
 @pytest.fixture

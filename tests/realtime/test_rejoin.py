@@ -148,7 +148,7 @@ async def test_replacing_does_not_wait_for_an_unresponsive_older_client(
         async with client(url_of(server)) as newer:
             start = await newer.join(seat)
             assert start.resumed
-            assert _server_side(server, older).state.name != "CLOSED"
+            assert not _is_closed(_server_side(server, older))
         older.ws.transport.resume_reading()
         kinds = [m.WhichOneof("payload") for m in await older.until("session_ended")]
         assert kinds[-1] == "session_ended"
@@ -158,7 +158,12 @@ def _server_side(server: RealtimeServer, peer: Client) -> Any:
     """The server's end of ``peer``'s socket, from either transport library's server."""
     listener: Any = server._server
     assert listener is not None
-    every = getattr(listener, "all_connections", None)  # websockets
-    connections = every if every is not None else list(listener.handlers)  # picows
-    [connection] = [c for c in connections if c.remote_address == peer.ws.local_address]
+    [connection] = [
+        c for c in listener.all_connections if c.remote_address == peer.ws.local_address
+    ]
     return connection
+
+
+def _is_closed(connection: Any) -> bool:
+    state = getattr(connection, "state", None)  # websockets
+    return state.name == "CLOSED" if state is not None else bool(connection.closed)  # picows

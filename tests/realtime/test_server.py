@@ -8,10 +8,13 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
+import picows
 import pytest
 from websockets.asyncio.client import connect
+from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import InvalidStatus
 
 from interview_coach.config import Settings
@@ -26,10 +29,16 @@ TRANSPORT_PARITY = True  # every test here runs over both WebSocket libraries
 
 
 async def test_the_setting_picks_the_websocket_library(
-    server: RealtimeServer, transport: str
+    server: RealtimeServer, transport: str, seat: Seat
 ) -> None:
-    """``realtime_transport`` decides which library listens (both run every test here)."""
-    assert type(server._server).__module__.split(".")[0] == transport
+    """``realtime_transport`` decides which library holds the connection (both run every
+    test here): the server's end of a live session is that library's connection."""
+    async with client(url_of(server)) as c:
+        await c.join(seat)
+        listener: Any = server._server
+        [connection] = list(listener.all_connections)
+    library = {"websockets": ServerConnection, "picows": picows.WSListener}[transport]
+    assert isinstance(connection, library)
 
 
 async def test_health_check(server: RealtimeServer) -> None:

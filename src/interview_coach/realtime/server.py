@@ -38,8 +38,8 @@ from interview_coach.realtime.sweeper import GraceSweeper
 from interview_coach.realtime.transport import (
     Listener,
     ListenOptions,
+    Transport,
     TransportClosed,
-    WebSocketTransport,
     listen,
 )
 from interview_coach.resources import Resources
@@ -57,7 +57,7 @@ LISTEN_BACKLOG = 2048
 class _Opening:
     """A connection that has not become a live session yet."""
 
-    transport: WebSocketTransport
+    transport: Transport
     core: ConnectionCore
 
 
@@ -161,7 +161,7 @@ class RealtimeServer:
 
     # ------------------------------------------------------------ connections
 
-    async def _handle(self, transport: WebSocketTransport) -> None:
+    async def _handle(self, transport: Transport) -> None:
         opening = _Opening(transport, ConnectionCore(self._limits))
         self._opening.add(opening)
         try:
@@ -240,9 +240,7 @@ class RealtimeServer:
         if session is not None and session.session_id == session_id:
             await session.replace()
 
-    async def _refuse(
-        self, transport: WebSocketTransport, core: ConnectionCore, error: AppError
-    ) -> None:
+    async def _refuse(self, transport: Transport, core: ConnectionCore, error: AppError) -> None:
         """Send ``Error`` with the close code, then close with it."""
         code = close_code_for(error)
         self.refusals.refused(code=int(code), reason=error.code, remote=transport.remote)

@@ -32,6 +32,7 @@ from interview_coach.interviews import conversation_state, lifecycle, transcript
 from interview_coach.interviews.admission import Admission
 from interview_coach.interviews.enums import EndReason, Speaker
 from interview_coach.realtime import logs, messages
+from interview_coach.realtime.codec import Frame
 from interview_coach.realtime.errors import CloseCode, ProtocolViolation
 from interview_coach.realtime.processors import (
     AnyAudioProcessor,
@@ -229,13 +230,7 @@ class LiveSession:
         """Read frames until the session ends; returns once the connection is closed."""
         outcome: Outcome
         try:
-            while True:
-                event = self._core.receive(await self._transport.recv(), self._loop.time())
-                if type(event) is AudioReceived:
-                    self._on_audio(event.pcm)
-                elif type(event) is EndRequested:
-                    outcome = Ended(EndReason.USER_INITIATED)
-                    break
+            outcome = await self._transport.consume(self._on_frame)
         except TransportClosed:
             outcome = Dropped()
         except ProtocolViolation as violation:
@@ -246,6 +241,16 @@ class LiveSession:
         await self._finish(outcome)
         if self._goodbye is not None:
             await self._goodbye
+
+    def _on_frame(self, frame: Frame) -> Outcome | None:
+        """One message from the client (hot path: called per audio chunk, never waits);
+        an outcome when it ends the session."""
+        event = self._core.receive(frame, self._loop.time())
+        if type(event) is AudioReceived:
+            self._on_audio(event.pcm)
+        elif type(event) is EndRequested:
+            return Ended(EndReason.USER_INITIATED)
+        return None
 
     def _on_audio(self, pcm: bytes) -> None:
         """Count the chunk and hand it to the processors; never waits (hot path)."""

@@ -2,7 +2,7 @@
 
 Sessions see only ``Transport``; the server sees only ``listen``. Two libraries sit behind
 them, picked by ``realtime_transport``: ``websockets`` (pure asyncio, the default) and
-``picows`` (a Cython WebSocket core, through its websockets-compatible connection API),
+``picows`` (a Cython WebSocket core, through its own callback API in ``picows_native``),
 which costs less CPU per frame. Both get the same handshake rules: the Origin allow-list,
 ``GET /healthz``, no compression, the frame-size cap, keepalive pings, the listen backlog.
 """
@@ -15,17 +15,16 @@ import http
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
-import picows.websockets as picows_websockets
 import websockets
-from picows.websockets.asyncio import server as picows_server
 from websockets.asyncio import server as websockets_server
+from websockets.typing import Origin
 
 from interview_coach.realtime.codec import Frame
 
 TransportLibrary = Literal["websockets", "picows"]
-_CLOSED = (websockets.ConnectionClosed, picows_websockets.ConnectionClosed)
+Result = TypeVar("Result")
 
 
 class TransportClosed(Exception):
@@ -38,13 +37,20 @@ class Transport(Protocol):
 
     async def recv(self) -> Frame: ...
 
+    async def consume(self, handle: Callable[[Frame], Result | None]) -> Result:
+        """Give each message to ``handle`` as it arrives, in order, until it returns a
+        result, which is returned. ``TransportClosed`` if the connection closes first; what
+        ``handle`` raises comes out here. (The session's receive loop: a library that calls
+        back per frame runs ``handle`` right there, with no task switch per message.)"""
+        ...
+
     async def send(self, frame: Frame) -> None: ...
 
     async def close(self, code: int, reason: str) -> None: ...
 
 
 class Connection(Protocol):
-    """The part of a library's server connection the adapter uses (both libraries have it)."""
+    """The part of ``websockets``' server connection the adapter uses."""
 
     @property
     def remote_address(self) -> Any: ...
@@ -87,15 +93,20 @@ class WebSocketTransport:
         self._receiving = True
         try:
             return await self._connection.recv()
-        except _CLOSED:
+        except websockets.ConnectionClosed:
             raise TransportClosed from None
         finally:
             self._receiving = False
 
+    async def consume(self, handle: Callable[[Frame], Result | None]) -> Result:
+        while (result := handle(await self.recv())) is None:
+            pass
+        return result
+
     async def send(self, frame: Frame) -> None:
         try:
             await self._connection.send(frame)
-        except _CLOSED:
+        except websockets.ConnectionClosed:
             raise TransportClosed from None
 
     async def close(self, code: int, reason: str) -> None:
@@ -112,7 +123,7 @@ class WebSocketTransport:
             drain.cancel()
 
     async def _drain(self) -> None:
-        with contextlib.suppress(*_CLOSED):
+        with contextlib.suppress(websockets.ConnectionClosed):
             while True:
                 await self._connection.recv()
 
@@ -134,13 +145,17 @@ class ListenOptions:
 
 async def listen(
     library: TransportLibrary,
-    handler: Callable[[WebSocketTransport], Awaitable[None]],
+    handler: Callable[[Transport], Awaitable[None]],
     host: str,
     port: int,
     options: ListenOptions,
 ) -> Listener:
     """Listen on ``host:port`` with ``library``; each accepted connection goes to ``handler``
-    as a ``WebSocketTransport``."""
+    as a ``Transport``."""
+    if library == "picows":
+        from interview_coach.realtime import picows_native  # it builds on this module
+
+        return await picows_native.serve(handler, host, port, options)
 
     async def accept(connection: Any) -> None:
         await handler(WebSocketTransport(connection))
@@ -155,12 +170,11 @@ async def listen(
             options.refused(response.status_code, remote_of(connection))
         return response
 
-    serve: Any = picows_server.serve if library == "picows" else websockets_server.serve
-    server = await serve(
+    server = await websockets_server.serve(
         accept,
         host,
         port,
-        origins=[*options.origins, None],  # no Origin: not a browser, cannot be hijacked
+        origins=[*map(Origin, options.origins), None],  # no Origin: not a browser
         compression=None,
         max_size=options.max_size,
         ping_interval=options.ping_interval,
