@@ -1,14 +1,17 @@
-"""The fast JSON path for audio chunks agrees with json_format on every frame: whatever it
-takes, json_format takes too with the same audio; whatever it leaves, json_format judges."""
+"""The fast JSON paths agree with json_format on every frame. Audio chunks in: whatever the
+fast path takes, json_format takes too with the same audio; whatever it leaves, json_format
+judges. Transcript updates out: the same text as json_format's, character for character."""
 
 from __future__ import annotations
 
 import base64
 import json
 
+from google.protobuf import json_format
 from hypothesis import given
 from hypothesis import strategies as st
 
+from interview_coach.proto import interview_pb2 as pb
 from interview_coach.realtime import codec
 from interview_coach.realtime.errors import ProtocolViolation
 from interview_coach.realtime.protocol import AudioReceived, ConnectionCore, Limits
@@ -107,3 +110,30 @@ def test_other_spellings_are_left_to_json_format() -> None:
     unknown = '{"audioChunk":{"audioContent":"AAA=","volume":3}}'
     assert codec.audio_fast(unknown) is None
     assert slow_audio(unknown) is None
+
+
+INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+
+
+@given(
+    text=st.text(),
+    speaker=st.integers(min_value=0, max_value=4),  # 3 and 4: values a newer peer may add
+    is_final=st.booleans(),
+    utterance_id=st.text(max_size=8),
+    offset_ms=INT64 | st.just(0),
+)
+def test_transcript_updates_are_written_as_json_format_writes_them(
+    text: str, speaker: int, is_final: bool, utterance_id: str, offset_ms: int
+) -> None:
+    partial = pb.PartialTranscript(
+        text=text,
+        speaker=speaker,  # type: ignore[arg-type]
+        is_final=is_final,
+        utterance_id=utterance_id,
+        offset_ms=offset_ms,
+    )
+    message = pb.ServerToClientMessage(partial_transcript=partial)
+    expected = json_format.MessageToJson(
+        message, indent=None, always_print_fields_with_no_presence=True
+    )
+    assert codec.encode(message, codec.Encoding.JSON) == expected

