@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from google.protobuf import json_format
 from websockets.asyncio.client import connect
 
+from interview_coach import heap
 from interview_coach.auth.tickets import TicketSigner
 from interview_coach.config import Settings
 from interview_coach.proto import interview_pb2 as pb
@@ -442,6 +443,7 @@ async def _serve_until_signal(resources: Resources) -> None:
 
     server = RealtimeServer(resources)
     await server.start("127.0.0.1", 0)
+    heap.freeze_startup_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from interview_coach import heap
 from interview_coach.config import Settings, settings_rows, settings_table
 from interview_coach.db.models import Interview
 from interview_coach.errors import AppError, NotFound, ValidationFailed
@@ -133,6 +134,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, *, web: bool, rea
         if web_socket is not None:
             web_server = _uvicorn_server(resources)
             waiting.add(asyncio.ensure_future(web_server.serve(sockets=[web_socket])))
+        heap.freeze_startup_objects()  # the process is up: what it holds now stays
         lines = [f"Interview Coach {name + ':':<10} {url}" for name, url in urls.items()]
         _print(args, urls, "\n".join(lines))
         done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
