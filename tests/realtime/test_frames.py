@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 
 import pytest
+from google.protobuf import json_format
+from websockets.exceptions import ConnectionClosed
 
 from interview_coach.interviews.enums import InterviewStatus
 from interview_coach.proto import interview_pb2 as pb
 from interview_coach.realtime.errors import CloseCode
 from interview_coach.realtime.processors import ProcessorContext
-from interview_coach.realtime.server import RealtimeServer
+from interview_coach.realtime.server import HARD_CAP_FACTOR, RealtimeServer
 from interview_coach.resources import Resources
 
 from .conftest import CHUNK_40MS, Seat, ServerFactory, client, eventually, load, url_of
@@ -225,3 +228,53 @@ async def test_repeated_end_request(url: str, seat: Seat, resources: Resources) 
     assert code == CloseCode.NORMAL
     assert [m.WhichOneof("payload") for m in messages].count("session_ended") == 1
     assert (await load(resources, seat.interview.id)).status == InterviewStatus.COMPLETED
+
+
+async def test_a_fragmented_message_is_one_message(
+    server: RealtimeServer, seat: Seat, encoding: str
+) -> None:
+    """A chunk sent in three fragments (a client may split any message) arrives whole: one
+    chunk of its full size, and the session goes on."""
+    recorder: list[int] = []
+    async with client(url_of(server), encoding) as c:
+        await c.join(seat)
+        message = pb.ClientToServerMessage(audio_chunk=pb.AudioChunk(audio_content=CHUNK_40MS))
+        frame: bytes | str = (
+            message.SerializeToString()
+            if encoding == "binary"
+            else json_format.MessageToJson(message, indent=None)
+        )
+        third = len(frame) // 3
+        await c.ws.send([frame[:third], frame[third : 2 * third], frame[2 * third :]])
+
+        async def counted() -> bool:
+            session = server.sessions.get(seat.interview.id)
+            if session is not None:
+                recorder[:] = [session.stats.audio_chunks, session.stats.audio_bytes]
+            return recorder == [1, len(CHUNK_40MS)]
+
+        await eventually(counted)
+        await c.end()
+        assert (await c.until("session_ended"))[-1].session_ended.reason == (
+            pb.SessionEnded.USER_INITIATED
+        )
+
+
+async def test_fragments_past_the_size_cap_close_with_1009(
+    server: RealtimeServer, seat: Seat, resources: Resources
+) -> None:
+    """Fragments that add up to more than the transport's cap close the connection with
+    1009 however small each fragment is, before the message is ever whole (so no Error
+    message: that is the protocol's answer to a whole message over ``max_frame_bytes``);
+    the interview stays rejoinable."""
+    cap = resources.settings.max_frame_bytes * HARD_CAP_FACTOR
+    async with client(url_of(server), "binary") as c:
+        await c.join(seat)
+        await c.ws.send([b"\x00" * (cap // 4)] * 5)
+        kinds = []
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                kinds.append((await c.recv()).WhichOneof("payload"))
+        assert "error" not in kinds
+        assert await c.closed() == CloseCode.MESSAGE_TOO_BIG
+    assert (await load(resources, seat.interview.id)).status == InterviewStatus.IN_PROGRESS

@@ -116,7 +116,8 @@ frontend realtime
   default_backend nodes
 backend nodes
   balance roundrobin
-  option httpchk GET /healthz
+  option httpchk
+  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host realtime
   http-response set-header X-Node %s
 {servers}
 """
