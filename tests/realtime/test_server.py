@@ -23,7 +23,7 @@ from interview_coach.realtime.errors import CloseCode
 from interview_coach.realtime.server import RealtimeServer
 from interview_coach.resources import Resources
 
-from .conftest import Seat, ServerFactory, client, load, url_of
+from .conftest import Seat, ServerFactory, client, eventually, load, url_of
 
 TRANSPORT_PARITY = True  # every test here runs over both WebSocket libraries
 
@@ -130,3 +130,23 @@ async def test_sigterm_stops_gracefully(seat: Seat, settings: Settings, tmp_path
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_a_client_that_stops_answering_pings_is_dropped(
+    start_server: ServerFactory, seat: Seat, resources: Resources, transport: str
+) -> None:
+    """A client whose network went away (it reads nothing, so no pong comes back) is let
+    go after about two ping intervals; its interview stays rejoinable."""
+    if transport == "websockets":
+        pytest.skip("websockets then waits close_timeout (10 s) for the dead peer's close")
+    server = await start_server(ping_interval_seconds=0.3)
+    async with client(url_of(server)) as c:
+        await c.join(seat)
+        c.ws.transport.pause_reading()
+
+        async def dropped() -> bool:
+            return server.sessions.get(seat.interview.id) is None
+
+        await eventually(dropped, within=3.0)
+        c.ws.transport.resume_reading()
+    assert (await load(resources, seat.interview.id)).status == InterviewStatus.IN_PROGRESS
