@@ -3,8 +3,9 @@
 Sessions see only ``Transport``; the server sees only ``listen``. Two libraries sit behind
 them, picked by ``realtime_transport``: ``picows`` (the default: a Cython WebSocket core,
 through its own callback API in ``picows_native``, 0.7 times the CPU per session) and
-``websockets`` (pure asyncio, adapted here). Both get the same handshake rules: the Origin allow-list,
-``GET /healthz``, no compression, the frame-size cap, keepalive pings, the listen backlog.
+``websockets`` (pure asyncio, adapted here). Both get the same handshake rules: the Origin
+allow-list, ``GET /healthz``, no compression, the frame-size cap, keepalive pings, the
+listen backlog.
 """
 
 from __future__ import annotations
