@@ -2,8 +2,8 @@
 
 picows hands each whole frame to ``on_ws_frame``. While the session consumes
 (``Transport.consume``) the frame goes straight to its handler, in the callback, with no
-future or task switch per message: the cost that made a session on ``websockets`` twice
-the Node peer's. Otherwise messages queue for ``recv`` and reading pauses while too many
+future or task switch per message (with ``websockets`` those were a large part of a
+session's cost). Otherwise messages queue for ``recv`` and reading pauses while too many
 wait (a flooding client). ``send`` waits while the socket's write buffer is over its
 high-water mark (a stalled reader); fragmented messages are reassembled under the size cap;
 the closing handshake is answered. The handshake gets the same rules as the ``websockets``
@@ -33,6 +33,7 @@ from picows import (
 
 from interview_coach.realtime.codec import Frame
 from interview_coach.realtime.transport import (
+    CLOSE_REASON_CHARS,
     ListenOptions,
     Result,
     Transport,
@@ -63,6 +64,7 @@ class NativeConnection(WSListener):
         self._arrived: asyncio.Future[None] | None = None
         self._writable: asyncio.Future[None] | None = None
         self._fragments: list[bytes] = []
+        self._fragment_bytes = 0
         self._fragment_type = WSMsgType.BINARY
         self._reading_paused = False
         self._closing = False
@@ -86,6 +88,7 @@ class NativeConnection(WSListener):
             else:
                 self._fragment_type = kind
                 self._fragments = [frame.get_payload_as_bytes()]
+                self._fragment_bytes = len(self._fragments[0])
         elif kind is WSMsgType.CONTINUATION:
             self._continue(frame)
         elif kind is WSMsgType.CLOSE:
@@ -113,8 +116,10 @@ class NativeConnection(WSListener):
         if not self._fragments:
             self._refuse(WSCloseCode.PROTOCOL_ERROR, "continuation without a first frame")
             return
-        self._fragments.append(frame.get_payload_as_bytes())
-        if sum(map(len, self._fragments)) > self._max_size:
+        fragment = frame.get_payload_as_bytes()
+        self._fragments.append(fragment)
+        self._fragment_bytes += len(fragment)
+        if self._fragment_bytes > self._max_size:
             self._refuse(WSCloseCode.MESSAGE_TOO_BIG, "message too big")
         elif frame.fin:
             payload, self._fragments = b"".join(self._fragments), []
@@ -223,7 +228,7 @@ class NativeConnection(WSListener):
         if transport is None or self._gone:
             return
         if not transport.is_close_frame_sent:
-            transport.send_close(WSCloseCode(code), reason[:120].encode())
+            transport.send_close(WSCloseCode(code), reason[:CLOSE_REASON_CHARS].encode())
         try:
             async with asyncio.timeout(CLOSE_TIMEOUT):
                 await transport.wait_disconnected()

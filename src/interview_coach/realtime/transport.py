@@ -26,6 +26,7 @@ from interview_coach.realtime.codec import Frame
 
 TransportLibrary = Literal["websockets", "picows"]
 Result = TypeVar("Result")
+CLOSE_REASON_CHARS = 120  # a close frame's reason has room for 123 bytes; ours are ASCII
 
 
 class TransportClosed(Exception):
@@ -115,11 +116,11 @@ class WebSocketTransport:
         reading paused by a full queue (a flooding client) the client's close frame would
         never be seen and the close would hang for ``close_timeout``."""
         if self._receiving:  # a reader elsewhere keeps the queue moving
-            await self._connection.close(code, reason[:120])
+            await self._connection.close(code, reason[:CLOSE_REASON_CHARS])
             return
         drain = asyncio.get_running_loop().create_task(self._drain())
         try:
-            await self._connection.close(code, reason[:120])
+            await self._connection.close(code, reason[:CLOSE_REASON_CHARS])
         finally:
             drain.cancel()
 
