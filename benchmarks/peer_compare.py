@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import realtime_load as load
 
 from interview_coach.auth.tickets import TicketSigner
+from interview_coach.config import Settings
 
 PROTO = Path(__file__).resolve().parents[1] / "proto" / "interview.proto"
 PEER_PORT = "3101"
@@ -212,6 +213,8 @@ def row(
         "end_p99_ms": report["end_ms"]["p99"],
         "wall_s": report["wall_s"],
         "errors": report["errors"],
+        "transcript_updates": report["transcripts"],
+        "audio_chunks_sent": report["audioSent"],
         "first_errors": report["firstErrors"],
         "cpu_ms_per_session_second": round(cpu * 1000 / (args.clients * args.seconds), 3),
         "cpu_share_of_core": report["server_cpu_share_of_core"],
@@ -234,8 +237,9 @@ def main() -> int:
         "--transport",
         nargs="+",
         choices=["websockets", "picows"],
-        default=["websockets"],
-        help="WebSocket libraries of our server to run, one after the other",
+        default=[Settings.model_fields["realtime_transport"].default],
+        help="WebSocket libraries of our server to run, one after the other (default: the "
+        "server's own default)",
     )
     parser.add_argument("--workers", type=int, help="serve-realtime --workers N (needs --redis)")
     parser.add_argument("--redis", help="Redis URL the workers share")
