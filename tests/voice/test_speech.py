@@ -73,8 +73,9 @@ def test_tts_round_trip_at_the_requested_rate(voice_engines: VoiceEngines, engin
     heard = voice_engines.stt.transcribe(pcm, PROTOCOL_RATE)
     assert word_error_rate(INTERVIEWER_LINE, heard) <= MAX_LINE_WER, heard
     at_16k = len(tts.synthesize(INTERVIEWER_LINE, 16_000)) / 2
-    # Piper's durations vary by a few percent between calls; a wrong rate is off by 50%.
-    assert len(samples) / at_16k == pytest.approx(PROTOCOL_RATE / 16_000, rel=0.06)
+    # Piper's durations are drawn afresh on every call: over 15 pairs the ratio ran 1.43 to
+    # 1.55, and CI once saw 1.59. A rate ignored gives 1.0, one inverted 0.67.
+    assert len(samples) / at_16k == pytest.approx(PROTOCOL_RATE / 16_000, rel=0.15)
 
 
 @pytest.mark.parametrize("engine", ["piper", "espeak-ng"])
