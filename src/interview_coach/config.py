@@ -202,6 +202,13 @@ class Settings(BaseSettings):
     tts_voice: Path | None = Field(
         default=None, description="Piper .onnx voice file; default the packaged en_US-joe-medium."
     )
+    tts_variation: bool = Field(
+        default=True,
+        description=(
+            "Piper draws each line's timing and tone afresh, as a person would; off, the same "
+            "text is spoken the same way every time (reproducible tests and recordings)."
+        ),
+    )
     end_of_turn: str = Field(default="none", description="End-of-turn model: none.")
     inference_workers: int | None = Field(
         default=None, ge=1, description="Threads for speech inference; default one per core."

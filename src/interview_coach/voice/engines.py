@@ -232,7 +232,9 @@ def _load_tts(settings: Settings, server: http_speech.SpeechServer | None) -> Te
     return _loading(
         "tts_voice",
         f"the Piper voice {voice}",
-        lambda: _warmed(PiperTextToSpeech(voice, licence=licence)),
+        lambda: _warmed(
+            PiperTextToSpeech(voice, licence=licence, variation=settings.tts_variation)
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 from piper import PiperVoice
-from piper.config import PiperConfig
+from piper.config import PiperConfig, SynthesisConfig
 
 from interview_coach.voice.audio import resample
 
@@ -37,15 +37,19 @@ class PiperTextToSpeech:
 
     name = "piper"
 
-    def __init__(self, model: Path, *, licence: str) -> None:
+    def __init__(self, model: Path, *, licence: str, variation: bool = True) -> None:
         self.model = str(model)
         self.licence = licence
         config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
         self._voice = PiperVoice(session=_session(model), config=PiperConfig.from_dict(config))
         self.native_rate = self._voice.config.sample_rate
+        # The voice's noise draws durations and tone at random per call (its own defaults);
+        # without it the same text gives the same samples.
+        self._synthesis = None if variation else SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
 
     def synthesize(self, text: str, sample_rate: int) -> bytes:
-        chunks = [chunk.audio_int16_array for chunk in self._voice.synthesize(text)]
+        spoken = self._voice.synthesize(text, syn_config=self._synthesis)
+        chunks = [chunk.audio_int16_array for chunk in spoken]
         if not chunks:
             return b""
         samples = np.concatenate(chunks).astype(np.int16)
